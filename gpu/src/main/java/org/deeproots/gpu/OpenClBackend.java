@@ -37,8 +37,8 @@ public final class OpenClBackend extends DeviceBackend {
     private final Set<ClBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
-    private OpenClBackend(String source) {
-        cl = new OpenCl(LIBRARY, arena);
+    private OpenClBackend(String library, String source) {
+        cl = new OpenCl(library, arena);
         err = arena.allocate(JAVA_INT);
         argValue = arena.allocate(JAVA_LONG);
         sizes = arena.allocate(JAVA_LONG, 2);
@@ -67,12 +67,12 @@ public final class OpenClBackend extends DeviceBackend {
      * @throws GpuException when the kernels do not build (the message holds the build log)
      */
     public static OpenClBackend open() {
-        return new OpenClBackend(KernelSource.openClSource());
+        return new OpenClBackend(LIBRARY, KernelSource.openClSource());
     }
 
-    /** Opens the device with another program source (tests: build failures). */
-    static OpenClBackend openWithSource(String source) {
-        return new OpenClBackend(source);
+    /** Opens the device through another loader library and program source (tests: failures). */
+    static OpenClBackend open(String library, String source) {
+        return new OpenClBackend(library, source);
     }
 
     private MemorySegment pickDevice() {
