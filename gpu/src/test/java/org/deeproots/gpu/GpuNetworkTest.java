@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeproots.nn.model.ModelSpec;
-import org.deeproots.nn.model.Node;
-import org.deeproots.nn.model.Op;
 import org.deeproots.ops.scalar.ScalarKernels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,47 +32,6 @@ class GpuNetworkTest {
         if (cl != null) {
             cl.close();
         }
-    }
-
-    /** NiN-like: grouped convs with bias, BN, max and avg pooling (ceil mode), dropout, an Inception concat, GAP. */
-    static ModelSpec ninLike() {
-        return new ModelSpec("tiny-nin", "root-2", new int[] {3, 11, 11}, 5, List.of(
-                Node.of("conv1", new Op.Conv(3, 8, 3, 1, 1, 1, true), ModelSpec.INPUT),
-                Node.of("relu1", new Op.ReLU(), "conv1"),
-                Node.of("cccp1", new Op.Conv(8, 8, 1, 1, 0, 2, true), "relu1"),
-                Node.of("bn1", new Op.BatchNorm(8), "cccp1"),
-                Node.of("relu2", new Op.ReLU(), "bn1"),
-                Node.of("pool1", new Op.Pool(true, 3, 2, 0, true), "relu2"),
-                Node.of("drop", new Op.Dropout(0.5), "pool1"),
-                Node.of("a", new Op.Conv(8, 4, 1, 1, 0, 4, false), "drop"),
-                Node.of("b", new Op.Conv(8, 6, 3, 1, 1, 2, false), "drop"),
-                Node.of("cat", new Op.Concat(), "a", "b", "drop"),
-                Node.of("pool2", new Op.Pool(false, 3, 1, 1, false), "cat"),
-                Node.of("cccp2", new Op.Conv(18, 5, 1, 1, 0, 1, true), "pool2"),
-                Node.of("gap", new Op.GlobalAvgPool(), "cccp2")));
-    }
-
-    /** ResNet-like: stem, one grouped bottleneck with a projection shortcut, residual add, GAP, linear. */
-    static ModelSpec resnetLike() {
-        return new ModelSpec("tiny-resnet", "root-2", new int[] {3, 16, 16}, 4, List.of(
-                Node.of("conv1", new Op.Conv(3, 8, 3, 2, 1, 1, false), ModelSpec.INPUT),
-                Node.of("bn1", new Op.BatchNorm(8), "conv1"),
-                Node.of("relu1", new Op.ReLU(), "bn1"),
-                Node.of("pool1", new Op.Pool(true, 3, 2, 1, false), "relu1"),
-                Node.of("b2a", new Op.Conv(8, 8, 1, 1, 0, 1, false), "pool1"),
-                Node.of("b2a_bn", new Op.BatchNorm(8), "b2a"),
-                Node.of("b2a_relu", new Op.ReLU(), "b2a_bn"),
-                Node.of("b2b", new Op.Conv(8, 8, 3, 1, 1, 2, false), "b2a_relu"),
-                Node.of("b2b_bn", new Op.BatchNorm(8), "b2b"),
-                Node.of("b2b_relu", new Op.ReLU(), "b2b_bn"),
-                Node.of("b2c", new Op.Conv(8, 16, 1, 1, 0, 1, false), "b2b_relu"),
-                Node.of("b2c_bn", new Op.BatchNorm(16), "b2c"),
-                Node.of("b1", new Op.Conv(8, 16, 1, 1, 0, 1, false), "pool1"),
-                Node.of("b1_bn", new Op.BatchNorm(16), "b1"),
-                Node.of("add", new Op.Add(), "b2c_bn", "b1_bn"),
-                Node.of("relu2", new Op.ReLU(), "add"),
-                Node.of("gap", new Op.GlobalAvgPool(), "relu2"),
-                Node.of("fc", new Op.Linear(16, 4), "gap")));
     }
 
     private static float[] randomInput(ModelSpec spec, int n, long seed) {
@@ -140,17 +96,17 @@ class GpuNetworkTest {
 
     @Test
     void ninLikeMatchesTheScalarReference() {
-        forwardAndTrainMatch(ninLike());
+        forwardAndTrainMatch(TinyNets.ninLike());
     }
 
     @Test
     void resnetLikeMatchesTheScalarReference() {
-        forwardAndTrainMatch(resnetLike());
+        forwardAndTrainMatch(TinyNets.resnetLike());
     }
 
     @Test
     void loadRejectsUnknownAndMissingParameters() {
-        try (GpuNetwork net = new GpuNetwork(CPU, resnetLike(), 1, 1)) {
+        try (GpuNetwork net = new GpuNetwork(CPU, TinyNets.resnetLike(), 1, 1)) {
             Map<String, float[]> p = net.parameters();
             assertTrue(p.containsKey("conv1.weight") && p.containsKey("bn1.runningVar") && p.containsKey("fc.bias"),
                     p.keySet().toString());
@@ -166,7 +122,7 @@ class GpuNetworkTest {
 
     @Test
     void wrongInputSizeIsNamed() {
-        try (GpuNetwork net = new GpuNetwork(CPU, ninLike(), 2, 1)) {
+        try (GpuNetwork net = new GpuNetwork(CPU, TinyNets.ninLike(), 2, 1)) {
             var e = assertThrows(IllegalArgumentException.class, () -> net.forward(new float[5]));
             assertEquals("input has 5 values, expected 726 (batch 2 x 3x11x11)", e.getMessage());
         }
