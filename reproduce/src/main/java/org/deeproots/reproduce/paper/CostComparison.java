@@ -97,7 +97,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
     }
 
     /**
-     * shared/paper.md (section 4.1) infers that the ResNet-200 FLOPs column multiplies each 3x3 conv's multiply-adds
+     * paper.md (section 4.1) infers that the ResNet-200 FLOPs column multiplies each 3x3 conv's multiply-adds
      * by its stage's bottleneck width. Under that hypothesis the paper's drop from orig to a variant equals the sum,
      * over the grouped 3x3 convs, of our multiply-add drop times the conv's width; this checks it row by row.
      */
@@ -129,7 +129,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
                 fit++;
             }
         }
-        return java.util.Optional.of("Hypothesis (shared/paper.md): that column multiplies each 3x3 conv's "
+        return java.util.Optional.of("Hypothesis (paper.md): that column multiplies each 3x3 conv's "
                 + "multiply-adds by its stage's bottleneck width. Our per-layer counts under it reproduce the paper's "
                 + "FLOP drop from orig exactly in " + fit + " of " + rows + " variant rows.");
     }
@@ -155,7 +155,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
         } else if (constant) {
             notes.add("The paper's " + what + " = ours " + (first > 0 ? "+ " : "- ") + Tables.count(Math.abs(first))
                     + " in all " + diffs.size() + " rows it has: a constant offset the source does not explain "
-                    + "(shared/paper.md).");
+                    + "(paper.md).");
         } else {
             int lo = 0;
             int hi = 0;
@@ -165,7 +165,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
             }
             notes.add("The paper's " + what + " differ from ours by a varying amount, from "
                     + Tables.signed(diffs.get(lo)) + " (" + variants.get(lo) + ") to " + Tables.signed(diffs.get(hi))
-                    + " (" + variants.get(hi) + "); the source's counting is unknown (shared/paper.md).");
+                    + " (" + variants.get(hi) + "); the source's counting is unknown (paper.md).");
         }
     }
 

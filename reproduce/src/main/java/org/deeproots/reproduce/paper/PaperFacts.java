@@ -17,7 +17,7 @@ import java.util.OptionalLong;
 
 /**
  * The paper's published numbers, as data: the CSV files next to this class (one per results table), copied from
- * shared/paper.md with their source tags ([C] the CVPR text in the author's thesis repository, [T] the final thesis,
+ * paper.md with their source tags ([C] the CVPR text in the author's thesis repository, [T] the final thesis,
  * [D] the raw CSVs the tables are typeset from, [P] the CVPR poster). See the README.md beside the CSVs.
  *
  * <p>These are the paper's figures, printed beside ours; they are never used as our results.
