@@ -70,6 +70,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
         }
         multiplyAddNotes(model, entries, costs, notes);
         offsetNote("params", entries, e -> e.params(), e -> e.paperParams(), notes);
+        supersededNote(model, facts, notes);
         return new CostComparison(model, Models.defaultInput(model), Models.defaultClasses(model), entries, notes);
     }
 
@@ -132,6 +133,31 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
         return java.util.Optional.of("Hypothesis (paper.md): that column multiplies each 3x3 conv's "
                 + "multiply-adds by its stage's bottleneck width. Our per-layer counts under it reproduce the paper's "
                 + "FLOP drop from orig exactly in " + fit + " of " + rows + " variant rows.");
+    }
+
+    /** Where an earlier published table of the model exists, how it differs from the one shown. */
+    private static void supersededNote(String model, PaperFacts facts, List<String> notes) {
+        List<PaperFacts.Row> old = facts.superseded(model);
+        if (old.isEmpty()) {
+            return;
+        }
+        List<String> diffs = new ArrayList<>();
+        for (PaperFacts.Row r : old) {
+            facts.find(model, r.variant()).ifPresent(p -> {
+                if (!r.multiplyAdds().equals(p.multiplyAdds()) && r.multiplyAdds().isPresent()
+                        && p.multiplyAdds().isPresent()) {
+                    diffs.add(r.variant() + " multiply-adds " + Tables.signed(r.multiplyAdds().getAsLong()
+                            - p.multiplyAdds().getAsLong()));
+                }
+                if (!r.params().equals(p.params()) && r.params().isPresent() && p.params().isPresent()) {
+                    diffs.add(r.variant() + " params " + Tables.signed(r.params().getAsLong()
+                            - p.params().getAsLong()));
+                }
+            });
+        }
+        notes.add("The paper values shown are from table " + facts.rows(model).get(0).table() + "; the earlier table "
+                + old.get(0).table() + " (" + old.size() + " rows) "
+                + (diffs.isEmpty() ? "has the same values." : "differs in: " + String.join(", ", diffs) + "."));
     }
 
     private static void offsetNote(String what, List<Entry> entries, java.util.function.ToLongFunction<Entry> ours,

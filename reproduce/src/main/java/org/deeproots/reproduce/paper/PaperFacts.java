@@ -84,6 +84,11 @@ public final class PaperFacts {
         return primary.stream().filter(r -> r.model().equals(model)).toList();
     }
 
+    /** Rows of a model from tables that a primary table supersedes (the CVPR-era ResNet-200 table). */
+    public List<Row> superseded(String model) {
+        return all.stream().filter(r -> r.model().equals(model) && !primary.contains(r)).toList();
+    }
+
     /** The rows of one published table, e.g. {@code resnet200-cvpr}. */
     public List<Row> table(String table) {
         return all.stream().filter(r -> r.table().equals(table)).toList();
