@@ -243,6 +243,20 @@ public final class Network {
         return BatchNormFolding.fold(this);
     }
 
+    /**
+     * The activation of a node after a training-mode forward (n, per-sample shape), for tests and inspection; it
+     * is the workspace's buffer, not a copy. After an eval-mode forward buffers are shared by liveness, so only
+     * the output is meaningful then. An in-place ReLU shares its input node's buffer.
+     */
+    public float[] activation(Workspace ws, String node) {
+        for (Layer l : layers) {
+            if (l.name.equals(node)) {
+                return ws.act(l.slot);
+            }
+        }
+        throw new IllegalArgumentException("no node '" + node + "' in " + spec);
+    }
+
     // ---- package-private structure access for Workspace and BatchNormFolding ------------------------------
 
     Layer[] layers() {
