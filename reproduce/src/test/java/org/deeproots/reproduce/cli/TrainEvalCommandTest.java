@@ -14,7 +14,7 @@ import org.deeproots.reproduce.Roots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code roots train} and {@code roots eval} end to end on small IDX files (NiN root-4 at 1x12x12). */
+/** {@code roots train} and {@code roots eval} end to end on small IDX files (NiN root-4 at 1x8x8). */
 class TrainEvalCommandTest {
     @TempDir
     Path dir;
@@ -41,8 +41,8 @@ class TrainEvalCommandTest {
     @Test
     void trainWritesMetricsAndCheckpointThenEvalReadsIt() throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
-        writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"), 16, 12);
-        writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), 8, 12);
+        writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"), 16, 8);
+        writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), 8, 8);
         Path out = dir.resolve("out");
         int code = Roots.run("train", "--model", "nin", "--variant", "root-4", "--data", data.toString(), "--epochs",
                 "2", "--batch", "8", "--limit", "12", "--lr", "0.01", "--out", out.toString(), "--threads", "1");
