@@ -10,8 +10,8 @@
 # Usage:
 #   gpu/check.sh path/to/deeproots-runtime.tar.gz     (from a checkout: unpacks the bundle into a temp dir)
 #   deeproots/gpu/check.sh                            (inside an unpacked bundle)
-# Environment: CHECK_VARIANTS (default orig,root-2,root-4,root-8,root-16,root-32,root-64), CHECK_BATCHES (10,64),
-#   CHECK_WARMUP (2), CHECK_ITERS (5), PYTHON (python3).
+# Environment: CHECK_DEVICE (cuda; opencl or cpu for a dry run), CHECK_MODEL (resnet50), CHECK_VARIANTS (default orig,root-2,root-4,root-8,root-16,root-32,root-64), CHECK_BATCHES (10,64),
+#   CHECK_WARMUP (2), CHECK_ITERS (5), CHECK_OUT (directory for check-results.csv, default .), PYTHON (python3).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ $# -ge 1 ]; then
@@ -24,6 +24,8 @@ fi
 java="$root/java/bin/java"
 [ -x "$java" ] || { echo "check: no Java runtime at $java (pass the bundle made by 'roots jlink')" >&2; exit 2; }
 py="${PYTHON:-python3}"
+device="${CHECK_DEVICE:-cuda}"
+model="${CHECK_MODEL:-resnet50}"
 variants="${CHECK_VARIANTS:-orig,root-2,root-4,root-8,root-16,root-32,root-64}"
 batches="${CHECK_BATCHES:-10,64}"
 warmup="${CHECK_WARMUP:-2}"
@@ -35,12 +37,12 @@ echo "== device"
 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader || true
 "$java" -version 2>&1 | head -n 1
 
-echo "== 1. GPU test suite on CUDA (SelfTest)"
-"${jvm[@]}" org.deeproots.gpu.SelfTest cuda
+echo "== 1. GPU test suite on $device (SelfTest)"
+"${jvm[@]}" org.deeproots.gpu.SelfTest "$device"
 
-echo "== 2. ResNet-50 forward on CUDA (deeproots), then PyTorch/cuDNN"
+echo "== 2. $model forward on $device (deeproots), then PyTorch/cuDNN"
 specs="$(mktemp -d)"
-"${jvm[@]}" org.deeproots.gpu.GpuBench --device cuda --model resnet50 --variants "$variants" \
+"${jvm[@]}" org.deeproots.gpu.GpuBench --device "$device" --model "$model" --variants "$variants" \
   --batches "$batches" --warmup "$warmup" --iters "$iters" --export "$specs" > "$specs/deeproots.csv"
 cat "$specs/deeproots.csv" >&2
 echo "== 3. results"
