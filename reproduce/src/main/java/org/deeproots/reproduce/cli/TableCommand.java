@@ -73,7 +73,8 @@ public final class TableCommand implements Callable<Integer> {
                 + "fc layers only (biases, BN, ReLU and pooling not counted); params = conv weights, conv biases "
                 + "where the network has them (NiN, GoogLeNet; ResNet only conv1) and fc weights and biases; BN "
                 + "parameters are not counted. \"vs orig\" is the change against the orig variant. The paper's "
-                + "values come from its published tables (see reproduce/.../paper/README.md).\n\n");
+                + "values come from its published tables; sources and the notes' paper.md: "
+                + "reproduce/src/main/resources/org/deeproots/reproduce/paper/.\n\n");
         for (String m : models) {
             b.append(CostComparison.of(m).markdown()).append('\n');
         }

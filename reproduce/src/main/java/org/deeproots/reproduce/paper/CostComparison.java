@@ -70,6 +70,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
         }
         multiplyAddNotes(model, entries, costs, notes);
         offsetNote("params", entries, e -> e.params(), e -> e.paperParams(), notes);
+        supersededNote(model, facts, notes);
         return new CostComparison(model, Models.defaultInput(model), Models.defaultClasses(model), entries, notes);
     }
 
@@ -97,7 +98,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
     }
 
     /**
-     * shared/paper.md (section 4.1) infers that the ResNet-200 FLOPs column multiplies each 3x3 conv's multiply-adds
+     * paper.md (section 4.1) infers that the ResNet-200 FLOPs column multiplies each 3x3 conv's multiply-adds
      * by its stage's bottleneck width. Under that hypothesis the paper's drop from orig to a variant equals the sum,
      * over the grouped 3x3 convs, of our multiply-add drop times the conv's width; this checks it row by row.
      */
@@ -129,9 +130,34 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
                 fit++;
             }
         }
-        return java.util.Optional.of("Hypothesis (shared/paper.md): that column multiplies each 3x3 conv's "
+        return java.util.Optional.of("Hypothesis (paper.md): that column multiplies each 3x3 conv's "
                 + "multiply-adds by its stage's bottleneck width. Our per-layer counts under it reproduce the paper's "
                 + "FLOP drop from orig exactly in " + fit + " of " + rows + " variant rows.");
+    }
+
+    /** Where an earlier published table of the model exists, how it differs from the one shown. */
+    private static void supersededNote(String model, PaperFacts facts, List<String> notes) {
+        List<PaperFacts.Row> old = facts.superseded(model);
+        if (old.isEmpty()) {
+            return;
+        }
+        List<String> diffs = new ArrayList<>();
+        for (PaperFacts.Row r : old) {
+            facts.find(model, r.variant()).ifPresent(p -> {
+                if (!r.multiplyAdds().equals(p.multiplyAdds()) && r.multiplyAdds().isPresent()
+                        && p.multiplyAdds().isPresent()) {
+                    diffs.add(r.variant() + " multiply-adds " + Tables.signed(r.multiplyAdds().getAsLong()
+                            - p.multiplyAdds().getAsLong()));
+                }
+                if (!r.params().equals(p.params()) && r.params().isPresent() && p.params().isPresent()) {
+                    diffs.add(r.variant() + " params " + Tables.signed(r.params().getAsLong()
+                            - p.params().getAsLong()));
+                }
+            });
+        }
+        notes.add("The paper values shown are from table " + facts.rows(model).get(0).table() + "; the earlier table "
+                + old.get(0).table() + " (" + old.size() + " rows) "
+                + (diffs.isEmpty() ? "has the same values." : "differs in: " + String.join(", ", diffs) + "."));
     }
 
     private static void offsetNote(String what, List<Entry> entries, java.util.function.ToLongFunction<Entry> ours,
@@ -155,7 +181,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
         } else if (constant) {
             notes.add("The paper's " + what + " = ours " + (first > 0 ? "+ " : "- ") + Tables.count(Math.abs(first))
                     + " in all " + diffs.size() + " rows it has: a constant offset the source does not explain "
-                    + "(shared/paper.md).");
+                    + "(paper.md).");
         } else {
             int lo = 0;
             int hi = 0;
@@ -165,7 +191,7 @@ public record CostComparison(String model, int[] input, int classes, List<Entry>
             }
             notes.add("The paper's " + what + " differ from ours by a varying amount, from "
                     + Tables.signed(diffs.get(lo)) + " (" + variants.get(lo) + ") to " + Tables.signed(diffs.get(hi))
-                    + " (" + variants.get(hi) + "); the source's counting is unknown (shared/paper.md).");
+                    + " (" + variants.get(hi) + "); the source's counting is unknown (paper.md).");
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.OptionalLong;
 
 /**
  * The paper's published numbers, as data: the CSV files next to this class (one per results table), copied from
- * shared/paper.md with their source tags ([C] the CVPR text in the author's thesis repository, [T] the final thesis,
+ * paper.md with their source tags ([C] the CVPR text in the author's thesis repository, [T] the final thesis,
  * [D] the raw CSVs the tables are typeset from, [P] the CVPR poster). See the README.md beside the CSVs.
  *
  * <p>These are the paper's figures, printed beside ours; they are never used as our results.
@@ -82,6 +82,11 @@ public final class PaperFacts {
     /** The primary rows of a model (for ResNet-200 the thesis table, a superset of the CVPR one), in table order. */
     public List<Row> rows(String model) {
         return primary.stream().filter(r -> r.model().equals(model)).toList();
+    }
+
+    /** Rows of a model from tables that a primary table supersedes (the CVPR-era ResNet-200 table). */
+    public List<Row> superseded(String model) {
+        return all.stream().filter(r -> r.model().equals(model) && !primary.contains(r)).toList();
     }
 
     /** The rows of one published table, e.g. {@code resnet200-cvpr}. */

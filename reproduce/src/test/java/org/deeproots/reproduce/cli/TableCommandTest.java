@@ -49,6 +49,7 @@ class TableCommandTest {
         assertTrue(out.contains("params = ours + 11,811,024 in all 5 rows"), out);
         assertTrue(out.contains("not per-image multiply-adds"), out);
         assertTrue(out.contains("exactly in 6 of 6 variant rows"), out);
+        assertTrue(out.contains("resnet200-cvpr (3 rows) differs in: root-8 multiply-adds -3,048"), out);
         assertTrue(out.contains("googlenet") && out.contains("varying amount"), out);
     }
 
