@@ -1,0 +1,82 @@
+package org.deeproots.ops.simd;
+
+import org.deeproots.ops.spi.ConvGeometry;
+import org.deeproots.ops.spi.LinearGeometry;
+
+/**
+ * Entry points of the fast convolution and fully connected kernels (checked arguments, then
+ * {@link ConvDirect}, {@link ConvBackward}, {@link GemmLinear}).
+ *
+ * <p>Choice per shape: every convolution, dense or grouped, any kernel size, runs the direct position-vectorised
+ * kernel of {@link ConvDirect}; stride 1 works on padded rows in place, strides > 1 on im2col bands. A 1x1
+ * stride-1 convolution is then exactly a GEMM (weight (outC x inC) times input (inC x HW)) on the same register
+ * tiles. The output-channel tile (8, 4, 2 or 1 channels) follows the channels per group, so depthwise layers
+ * use all lanes.
+ */
+final class ConvOps {
+    private ConvOps() {
+    }
+
+    static void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        check("out", out, g.outputSize());
+        check("in", in, g.inputSize());
+        check("weight", weight, g.weightSize());
+        checkOptional("bias", bias, g.outC());
+        ConvPlan p = ConvPlan.of(g.n(), g.inC(), g.h(), g.w(), g.groups(), g.outC(), g.kh(), g.kw(), g.stride(), 1,
+                g.pad(), g.pad(), g.outH(), g.outW());
+        ConvDirect.forward(out, in, weight, bias, p);
+    }
+
+    static void conv2dBackwardInput(float[] dIn, float[] dOut, float[] weight, ConvGeometry g) {
+        check("dIn", dIn, g.inputSize());
+        check("dOut", dOut, g.outputSize());
+        check("weight", weight, g.weightSize());
+        ConvBackward.backwardInput(dIn, dOut, weight, g);
+    }
+
+    static void conv2dBackwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, ConvGeometry g) {
+        check("dWeight", dWeight, g.weightSize());
+        checkOptional("dBias", dBias, g.outC());
+        check("dOut", dOut, g.outputSize());
+        check("in", in, g.inputSize());
+        ConvBackward.backwardWeight(dWeight, dBias, dOut, in, g);
+    }
+
+    static void linearForward(float[] out, float[] in, float[] weight, float[] bias, LinearGeometry g) {
+        check("out", out, g.n() * g.out());
+        check("in", in, g.n() * g.in());
+        check("weight", weight, g.out() * g.in());
+        checkOptional("bias", bias, g.out());
+        GemmLinear.forward(out, in, weight, bias, g);
+    }
+
+    static void linearBackwardInput(float[] dIn, float[] dOut, float[] weight, LinearGeometry g) {
+        check("dIn", dIn, g.n() * g.in());
+        check("dOut", dOut, g.n() * g.out());
+        check("weight", weight, g.out() * g.in());
+        GemmLinear.backwardInput(dIn, dOut, weight, g);
+    }
+
+    static void linearBackwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, LinearGeometry g) {
+        check("dWeight", dWeight, g.out() * g.in());
+        checkOptional("dBias", dBias, g.out());
+        check("dOut", dOut, g.n() * g.out());
+        check("in", in, g.n() * g.in());
+        GemmLinear.backwardWeight(dWeight, dBias, dOut, in, g);
+    }
+
+    private static void check(String name, float[] a, int size) {
+        if (a == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (a.length != size) {
+            throw new IllegalArgumentException(name + " has length " + a.length + " but the geometry needs " + size);
+        }
+    }
+
+    private static void checkOptional(String name, float[] a, int size) {
+        if (a != null && a.length != size) {
+            throw new IllegalArgumentException(name + " has length " + a.length + " but the geometry needs " + size);
+        }
+    }
+}
