@@ -29,7 +29,7 @@ final class ConvDirect {
     /** Upper bound on positions per band. */
     private static final int MAX_BAND_POSITIONS = 4096;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
     private ConvDirect() {
     }
@@ -49,7 +49,8 @@ final class ConvDirect {
         bandRows = (rowsTotal + bands - 1) / bands;
         bands = (rowsTotal + bandRows - 1) / bandRows;
 
-        int[] tiles = ocTiles(opg);
+        boolean channel = channelMode(p);
+        int[] tiles = ocTiles(opg, channel);
         int threads = Parallel.threads();
         int wanted = 4 * threads;
         int chunks = 1;
@@ -64,33 +65,93 @@ final class ConvDirect {
         final int br = bandRows;
         final int nb = bands;
         final int nc = chunks;
+        float[] packed = channel ? pack(weight, p, tiles) : null;
         Parallel.forRange(p.groups() * bands * chunks, item -> {
             int chunk = item % nc;
             int band = (item / nc) % nb;
             int grp = item / (nc * nb);
-            runItem(out, in, weight, bias, p, grp, band * br, Math.min(br, rowsTotal - band * br),
+            runItem(out, in, weight, packed, bias, p, grp, band * br, Math.min(br, rowsTotal - band * br), channel,
                     tiles, chunkStart[chunk], chunkStart[chunk + 1]);
         });
     }
 
-    /** Output-channel tiles of a group: sizes from {8, 4, 2, 1}, largest first. */
-    static int[] ocTiles(int opg) {
-        int count = opg / 8 + Integer.bitCount(opg % 8);
+    /**
+     * True for the channel-vectorised tiles: the group's output channels fill pairs of vectors and there are
+     * enough positions to pay for packing the weights channel-last (measured: at 64 positions, 512 channels 7x7
+     * batch 1, packing costs more than the convolution; at 841, 128 channels 28x28, the channel tiles win).
+     */
+    static boolean channelMode(ConvPlan p) {
+        String m = mode;
+        if (!"auto".equals(m)) {
+            return "channel".equals(m) && p.opg() % L == 0;
+        }
+        return p.opg() % (2 * L) == 0 && (long) p.n() * p.hv() * p.wq() >= 512;
+    }
+
+    /**
+     * Tile choice: "auto" (the rule of {@link #channelMode}), "position" or "channel" (forced, where it applies;
+     * for tests and experiments: -Ddeeproots.conv.mode). Read once per call on the calling thread.
+     */
+    static volatile String mode = System.getProperty("deeproots.conv.mode", "auto");
+
+    /**
+     * Output-channel tiles of a group: blocks of 2L and L channels in channel mode, else sizes from {4, 2, 1},
+     * largest first.
+     */
+    static int[] ocTiles(int opg, boolean channel) {
+        if (channel) {
+            int blocks = opg / L;
+            int[] t = new int[blocks / 2 + blocks % 2];
+            java.util.Arrays.fill(t, 2 * L);
+            if (blocks % 2 == 1) {
+                t[t.length - 1] = L;
+            }
+            return t;
+        }
+        int count = opg / 4 + Integer.bitCount(opg % 4);
         int[] t = new int[count];
         int i = 0;
-        for (int k = 0; k < opg / 8; k++) {
-            t[i++] = 8;
+        for (int k = 0; k < opg / 4; k++) {
+            t[i++] = 4;
         }
-        for (int s = 4; s >= 1; s >>= 1) {
-            if ((opg % 8 & s) != 0) {
+        for (int s = 2; s >= 1; s >>= 1) {
+            if ((opg % 4 & s) != 0) {
                 t[i++] = s;
             }
         }
         return t;
     }
 
-    private static void runItem(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, int grp,
-                                int y0, int rows, int[] tiles, int t0, int t1) {
+    /**
+     * Weights in channel-last tiles for the channel-vectorised kernels: for each group and tile of {@code size}
+     * output channels, (icg, taps, size), in the order of {@link #ocTiles}; the tile of channels ocg..ocg+size
+     * starts at ocg * icg * taps.
+     */
+    private static float[] pack(float[] weight, ConvPlan p, int[] tiles) {
+        int opg = p.opg();
+        int wStride = p.icg() * p.taps();
+        float[] wp = new float[weight.length]; // (groups, tiles, icg * taps, size)
+        Parallel.forRange(p.groups() * tiles.length, item -> {
+            int grp = item / tiles.length;
+            int ti = item % tiles.length;
+            int size = tiles[ti];
+            int ocg = grp * opg + ti * 2 * L;
+            int base = ocg * wStride;
+            for (int k0 = 0; k0 < wStride; k0 += 16) {
+                int k1 = Math.min(wStride, k0 + 16);
+                for (int j = 0; j < size; j++) {
+                    int src = (ocg + j) * wStride;
+                    for (int k = k0; k < k1; k++) {
+                        wp[base + k * size + j] = weight[src + k];
+                    }
+                }
+            }
+        });
+        return wp;
+    }
+
+    private static void runItem(float[] out, float[] in, float[] weight, float[] packed, float[] bias, ConvPlan p,
+                                int grp, int y0, int rows, boolean channel, int[] tiles, int t0, int t1) {
         int icg = p.icg();
         int opg = p.opg();
         int nTaps = p.taps();
@@ -99,10 +160,10 @@ final class ConvDirect {
         int[] taps = p.tapOffsets(tapPlane);
         int nq = rows * p.wq();
         int nv = (nq + L - 1) / L;
-        int oStride = nv * L + SLACK;
+        int oStride = channel ? 0 : nv * L;
         float[][] scratch = SCRATCH.get();
         float[] xs = grow(scratch, 0, icg * plane);
-        float[] os = grow(scratch, 1, 8 * oStride);
+        float[] os = grow(scratch, 1, channel ? (nq + 20) * 2 * L : 4 * oStride);
         p.fill(xs, 0, in, y0, rows, grp * icg, icg, SLACK);
 
         int wStride = icg * nTaps;
@@ -113,39 +174,83 @@ final class ConvDirect {
         for (int ti = t0; ti < t1; ti++) {
             int size = tiles[ti];
             int ocg = grp * opg + oc0;
-            int wBase = ocg * wStride;
-            int pv = switch (size) {
-                case 8 -> 3;
-                case 4 -> 6;
-                case 2 -> 10;
-                default -> 12;
-            };
-            int v = 0;
-            // vector body: full tiles of pv vectors
-            for (; v + pv <= nv; v += pv) {
-                int q = v * L;
-                switch (size) {
-                    case 8 -> ConvTiles.fwd8x3(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q, oStride);
-                    case 4 -> ConvTiles.fwd4x6(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q, oStride);
-                    case 2 -> ConvTiles.fwd2x10(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
-                            oStride);
-                    default -> ConvTiles.fwd1x12(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
-                            oStride);
+            if (channel) {
+                int wb = ocg * wStride;
+                if (size == 2 * L) {
+                    for (int q = 0; q < nq; q += 10) {
+                        ConvTiles.oc2x10(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                    }
+                } else {
+                    for (int q = 0; q < nq; q += 20) {
+                        ConvTiles.oc1x20(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                    }
                 }
-            }
-            // vector tail: one vector at a time
-            for (; v < nv; v++) {
-                int q = v * L;
-                switch (size) {
-                    case 8 -> ConvTiles.fwd8x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q, oStride);
-                    case 4 -> ConvTiles.fwd4x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q, oStride);
-                    case 2 -> ConvTiles.fwd2x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q, oStride);
-                    default -> ConvTiles.fwd1x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
-                            oStride);
+                storeChannelLast(out, os, bias, p, ocg, size, y0, rows);
+            } else {
+                int wBase = ocg * wStride;
+                int pv = switch (size) {
+                    case 4 -> 4;
+                    case 2 -> 8;
+                    default -> 16;
+                };
+                int v = 0;
+                // vector body: full tiles of pv vectors
+                for (; v + pv <= nv; v += pv) {
+                    int q = v * L;
+                    switch (size) {
+                        case 4 -> ConvTiles.fwd4x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        case 2 -> ConvTiles.fwd2x8(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        default -> ConvTiles.fwd1x16(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                    }
                 }
+                // vector tail: one vector at a time
+                for (; v < nv; v++) {
+                    int q = v * L;
+                    switch (size) {
+                        case 4 -> ConvTiles.fwd4x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        case 2 -> ConvTiles.fwd2x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        default -> ConvTiles.fwd1x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                    }
+                }
+                store(out, os, oStride, bias, p, ocg, size, y0, rows);
             }
-            store(out, os, oStride, bias, p, ocg, size, y0, rows);
             oc0 += size;
+        }
+    }
+
+    /** Like {@link #store} for position-major tile output os[q * size + j], in blocks of 16 positions. */
+    private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
+                                         int y0, int rows) {
+        int oh = p.oh();
+        int ow = p.ow();
+        int hv = p.hv();
+        int wq = p.wq();
+        for (int r = 0; r < rows; r++) {
+            int yy = y0 + r;
+            int img = yy / hv;
+            int y = yy % hv;
+            if (y >= oh) {
+                continue;
+            }
+            int dst0 = ((img * p.oc() + ocg) * oh + y) * ow;
+            int plane = oh * ow;
+            for (int x0 = 0; x0 < ow; x0 += 16) {
+                int x1 = Math.min(ow, x0 + 16);
+                int src0 = (r * wq) * size;
+                for (int j = 0; j < size; j++) {
+                    float b = bias == null ? 0f : bias[ocg + j];
+                    int dst = dst0 + j * plane;
+                    for (int x = x0; x < x1; x++) {
+                        out[dst + x] = os[src0 + x * size + j] + b;
+                    }
+                }
+            }
         }
     }
 

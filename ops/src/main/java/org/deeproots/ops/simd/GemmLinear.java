@@ -11,7 +11,7 @@ import org.deeproots.ops.spi.LinearGeometry;
  *   <li>forward: out[n][o] = dot(in[n], weight[o]): dot products along the input features (tiles of 4 weight
  *   rows x 6 batch rows), work items over blocks of output features;</li>
  *   <li>backward input: dIn[n] = sum_o dOut[n][o] * weight[o]: broadcast-FMA along the input features
- *   (4 batch rows x 6 vectors), items over batch rows and feature blocks;</li>
+ *   (4 batch rows x 4 vectors), items over batch rows and feature blocks;</li>
  *   <li>backward weight: dW[o] = sum_n dOut[n][o] * in[n], the same tile with the batch as reduction.</li>
  * </ul>
  * Every output element is owned by one item, so results do not depend on the thread count.
@@ -111,8 +111,8 @@ final class GemmLinear {
             int r = r0;
             for (; r + 4 <= r1; r += 4) {
                 int v = v0;
-                for (; v + 6 <= v1; v += 6) {
-                    ConvTiles.fwd4x6(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);
+                for (; v + 4 <= v1; v += 4) {
+                    ConvTiles.fwd4x4(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);
                 }
                 for (; v < v1; v++) {
                     ConvTiles.fwd4x1(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);
@@ -120,8 +120,8 @@ final class GemmLinear {
             }
             for (; r < r1; r++) {
                 int v = v0;
-                for (; v + 12 <= v1; v += 12) {
-                    ConvTiles.fwd1x12(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);
+                for (; v + 16 <= v1; v += 16) {
+                    ConvTiles.fwd1x16(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);
                 }
                 for (; v < v1; v++) {
                     ConvTiles.fwd1x1(b, v * L, cols, TAP0, 1, red, a, r * aRow, aRow, c, r * cols + v * L, cols);

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.deeproots.ops.spi.ConvGeometry;
 import org.deeproots.ops.spi.LinearGeometry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +44,9 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 18, 36, 3, 15, 15, 5, 2, 2));
         list.add(ConvGeometry.of(1, 96, 48, 8, 5, 5, 5, 1, 2));
         list.add(new ConvGeometry(2, 6, 9, 3, 9, 8, 3, 1, 2, 1));
+        list.add(ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 24, 64, 2, 33, 33, 3, 2, 1));
+        list.add(ConvGeometry.of(1, 8, 48, 2, 9, 11, 3, 1, 1));
         return list.stream();
     }
 
@@ -53,6 +57,22 @@ class VectorConvTest {
             a[i] = (float) (r.nextDouble() * 2 - 1);
         }
         return a;
+    }
+
+    @AfterEach
+    void autoMode() {
+        ConvDirect.mode = "auto";
+    }
+
+    /** Each geometry again with the tile choice forced both ways, so both kernel families see every shape. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forcedTileFamiliesMatchReference(ConvGeometry g) {
+        for (String m : new String[] {"position", "channel"}) {
+            ConvDirect.mode = m;
+            forwardMatchesReference(g);
+            backwardInputMatchesReference(g);
+        }
     }
 
     @ParameterizedTest
