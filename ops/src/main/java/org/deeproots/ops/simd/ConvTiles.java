@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Generated: keep the tiles in sync by regenerating rather than editing one by hand.
  */
 final class ConvTiles {
-    static final VectorSpecies<Float> S = ConvSpecies.F_SPECIES;
+    static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
     static final int L = S.length();
 
     private ConvTiles() {

@@ -4,25 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.deeproots.ops.KernelProvider;
+import org.deeproots.ops.scalar.ScalarKernels;
 import org.deeproots.ops.spi.ConvGeometry;
 import org.deeproots.ops.spi.LinearGeometry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast convolution and GEMM kernels against naive double-precision loops that follow the definitions, over
+ * The fast convolution and GEMM kernels against the scalar reference (which accumulates in double), over
  * awkward geometries (channel counts 1, 3, 13, 25, groups 1, 2, 4 and depthwise, kernels 1, 3, 5, 7, stride 1 and
  * 2, padding 0, 1, 2, odd sizes, batch 1 and 3), at this JVM's species. Tolerance: atol + rtol * sqrt(K) with K
  * the reduction length.
  */
 class VectorConvTest {
+    private static final VectorConv CONV = new VectorConv();
 
     static Stream<ConvGeometry> geometries() {
         List<ConvGeometry> list = new ArrayList<>();
@@ -59,6 +64,11 @@ class VectorConvTest {
         return a;
     }
 
+    @BeforeEach
+    void vectorsOn() {
+        assumeFalse("0".equals(System.getProperty(KernelProvider.BIT_SIZE_PROPERTY)), "vectors are off");
+    }
+
     @AfterEach
     void autoMode() {
         ConvDirect.mode = "auto";
@@ -83,10 +93,10 @@ class VectorConvTest {
         float[] bias = random(g.outC(), 3);
         float[] out = new float[g.outputSize()];
         java.util.Arrays.fill(out, Float.NaN);
-        ConvOps.conv2dForward(out, in, w, bias, g);
-        assertClose("conv2dForward " + g, Naive.forward(in, w, bias, g), out, g.inPerGroup() * g.kh() * g.kw());
-        ConvOps.conv2dForward(out, in, w, null, g);
-        assertClose("conv2dForward no bias " + g, Naive.forward(in, w, null, g), out,
+        CONV.conv2dForward(out, in, w, bias, g);
+        assertClose("conv2dForward " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * g.kh() * g.kw());
+        CONV.conv2dForward(out, in, w, null, g);
+        assertClose("conv2dForward no bias " + g, Ref.forward(in, w, null, g), out,
                 g.inPerGroup() * g.kh() * g.kw());
     }
 
@@ -97,8 +107,8 @@ class VectorConvTest {
         float[] w = random(g.weightSize(), 5);
         float[] dIn = new float[g.inputSize()];
         java.util.Arrays.fill(dIn, Float.NaN);
-        ConvOps.conv2dBackwardInput(dIn, dOut, w, g);
-        assertClose("conv2dBackwardInput " + g, Naive.backwardInput(dOut, w, g), dIn,
+        CONV.conv2dBackwardInput(dIn, dOut, w, g);
+        assertClose("conv2dBackwardInput " + g, Ref.backwardInput(dOut, w, g), dIn,
                 g.outPerGroup() * g.kh() * g.kw());
     }
 
@@ -109,8 +119,8 @@ class VectorConvTest {
         float[] in = random(g.inputSize(), 7);
         float[] dW = random(g.weightSize(), 8);
         float[] dB = new float[g.outC()];
-        ConvOps.conv2dBackwardWeight(dW, dB, dOut, in, g);
-        double[][] ref = Naive.backwardWeight(dOut, in, g);
+        CONV.conv2dBackwardWeight(dW, dB, dOut, in, g);
+        double[][] ref = Ref.backwardWeight(dOut, in, g);
         int k = g.n() * g.outH() * g.outW();
         assertClose("conv2dBackwardWeight " + g, ref[0], dW, k);
         assertClose("conv2d dBias " + g, ref[1], dB, k);
@@ -126,7 +136,7 @@ class VectorConvTest {
             float[] b = random(g.out(), 13);
             float[] dOut = random(g.n() * g.out(), 14);
             float[] out = new float[g.n() * g.out()];
-            ConvOps.linearForward(out, in, w, b, g);
+            CONV.linearForward(out, in, w, b, g);
             double[] ref = new double[out.length];
             double[] dInRef = new double[in.length];
             double[] dWRef = new double[w.length];
@@ -146,11 +156,11 @@ class VectorConvTest {
             String label = "linear " + g;
             assertClose(label + " forward", ref, out, g.in());
             float[] dIn = new float[in.length];
-            ConvOps.linearBackwardInput(dIn, dOut, w, g);
+            CONV.linearBackwardInput(dIn, dOut, w, g);
             assertClose(label + " dIn", dInRef, dIn, g.out());
             float[] dW = new float[w.length];
             float[] dB = new float[g.out()];
-            ConvOps.linearBackwardWeight(dW, dB, dOut, in, g);
+            CONV.linearBackwardWeight(dW, dB, dOut, in, g);
             assertClose(label + " dW", dWRef, dW, g.n());
             assertClose(label + " dB", dBRef, dB, g.n());
         }
@@ -162,10 +172,10 @@ class VectorConvTest {
         float[] in = random(g.inputSize(), 1);
         in[7] = Float.NaN;
         float[] out = new float[g.outputSize()];
-        ConvOps.conv2dForward(out, in, random(g.weightSize(), 2), null, g);
+        CONV.conv2dForward(out, in, random(g.weightSize(), 2), null, g);
         assertTrue(Float.isNaN(out[0]) || Float.isNaN(out[1]) || Float.isNaN(out[7]), "NaN must propagate");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConvOps.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
+                () -> CONV.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
         assertTrue(e.getMessage().contains("out"), e.getMessage());
     }
 
@@ -194,82 +204,35 @@ class VectorConvTest {
         }
     }
 
-    /** Naive loops that follow the definitions, accumulating in double. */
-    static final class Naive {
+    /** The scalar reference (accumulates in double), widened to double for the comparison. */
+    static final class Ref {
+        private static final ScalarKernels REF = ScalarKernels.INSTANCE;
+
         static double[] forward(float[] in, float[] w, float[] bias, ConvGeometry g) {
-            double[] out = new double[g.outputSize()];
-            int oh = g.outH(), ow = g.outW(), cig = g.inPerGroup(), cog = g.outPerGroup();
-            for (int n = 0; n < g.n(); n++) {
-                for (int oc = 0; oc < g.outC(); oc++) {
-                    int grp = oc / cog;
-                    for (int y = 0; y < oh; y++) {
-                        for (int x = 0; x < ow; x++) {
-                            double acc = bias == null ? 0 : bias[oc];
-                            for (int ic = 0; ic < cig; ic++) {
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int iy = y * g.stride() - g.pad() + ky;
-                                        int ix = x * g.stride() - g.pad() + kx;
-                                        if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                                            acc += (double) in[((n * g.inC() + grp * cig + ic) * g.h() + iy) * g.w()
-                                                    + ix] * w[((oc * cig + ic) * g.kh() + ky) * g.kw() + kx];
-                                        }
-                                    }
-                                }
-                            }
-                            out[((n * g.outC() + oc) * oh + y) * ow + x] = acc;
-                        }
-                    }
-                }
-            }
-            return out;
+            float[] out = new float[g.outputSize()];
+            REF.conv2dForward(out, in, w, bias, g);
+            return widen(out);
         }
 
         static double[] backwardInput(float[] dOut, float[] w, ConvGeometry g) {
-            double[] dIn = new double[g.inputSize()];
-            forEachTap(g, (inIdx, wIdx, outIdx) -> dIn[inIdx] += (double) dOut[outIdx] * w[wIdx]);
-            return dIn;
+            float[] dIn = new float[g.inputSize()];
+            REF.conv2dBackwardInput(dIn, dOut, w, g);
+            return widen(dIn);
         }
 
         static double[][] backwardWeight(float[] dOut, float[] in, ConvGeometry g) {
-            double[] dW = new double[g.weightSize()];
-            double[] dB = new double[g.outC()];
-            forEachTap(g, (inIdx, wIdx, outIdx) -> dW[wIdx] += (double) dOut[outIdx] * in[inIdx]);
-            int hw = g.outH() * g.outW();
-            for (int i = 0; i < g.outputSize(); i++) {
-                dB[(i / hw) % g.outC()] += dOut[i];
-            }
-            return new double[][] {dW, dB};
+            float[] dW = new float[g.weightSize()];
+            float[] dB = new float[g.outC()];
+            REF.conv2dBackwardWeight(dW, dB, dOut, in, g);
+            return new double[][] {widen(dW), widen(dB)};
         }
 
-        interface Tap {
-            void accept(int inIdx, int wIdx, int outIdx);
-        }
-
-        static void forEachTap(ConvGeometry g, Tap tap) {
-            int oh = g.outH(), ow = g.outW(), cig = g.inPerGroup(), cog = g.outPerGroup();
-            for (int n = 0; n < g.n(); n++) {
-                for (int oc = 0; oc < g.outC(); oc++) {
-                    int grp = oc / cog;
-                    for (int y = 0; y < oh; y++) {
-                        for (int x = 0; x < ow; x++) {
-                            int outIdx = ((n * g.outC() + oc) * oh + y) * ow + x;
-                            for (int ic = 0; ic < cig; ic++) {
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int iy = y * g.stride() - g.pad() + ky;
-                                        int ix = x * g.stride() - g.pad() + kx;
-                                        if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                                            tap.accept(((n * g.inC() + grp * cig + ic) * g.h() + iy) * g.w() + ix,
-                                                    ((oc * cig + ic) * g.kh() + ky) * g.kw() + kx, outIdx);
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        static double[] widen(float[] a) {
+            double[] d = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                d[i] = a[i];
             }
+            return d;
         }
     }
 }
