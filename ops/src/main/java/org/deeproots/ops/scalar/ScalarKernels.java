@@ -487,12 +487,17 @@ public final class ScalarKernels implements Kernels {
             for (int iy = 0; iy < g.h(); iy++) {
                 for (int ix = 0; ix < g.w(); ix++) {
                     double acc = 0;
-                    for (int y = 0; y < oh; y++) {
+                    // only outputs y with y * stride - pad <= iy < y * stride - pad + kernel can contain iy
+                    int yLo = Math.max(0, Math.floorDiv(iy + g.pad() - g.kernel(), g.stride()) + 1);
+                    int yHi = Math.min(oh - 1, Math.floorDiv(iy + g.pad(), g.stride()));
+                    int xLo = Math.max(0, Math.floorDiv(ix + g.pad() - g.kernel(), g.stride()) + 1);
+                    int xHi = Math.min(ow - 1, Math.floorDiv(ix + g.pad(), g.stride()));
+                    for (int y = yLo; y <= yHi; y++) {
                         int ys = y * g.stride() - g.pad();
                         if (iy < ys || iy >= ys + g.kernel()) {
                             continue;
                         }
-                        for (int x = 0; x < ow; x++) {
+                        for (int x = xLo; x <= xHi; x++) {
                             int xs = x * g.stride() - g.pad();
                             if (ix < xs || ix >= xs + g.kernel()) {
                                 continue;

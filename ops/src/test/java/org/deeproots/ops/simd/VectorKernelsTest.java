@@ -197,6 +197,16 @@ class VectorKernelsTest {
         vec.maxPool2dBackward(ad, dOut, ai, g);
         assertClose("max pool dIn " + g, ed, ad, tol(g.kernel() * g.kernel()), tol(g.kernel() * g.kernel()));
 
+        // many ties (3 distinct values) and a few NaNs: winners and argmax must match the reference exactly
+        float[] ties = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ties[i] = i % 97 == 5 ? Float.NaN : (float) Math.floor((in[i] + 1) * 1.5);
+        }
+        ref.maxPool2dForward(e, ei, ties, g);
+        vec.maxPool2dForward(a, ai, ties, g);
+        assertArrayEquals(e, a, "max pool with ties " + g);
+        assertArrayEquals(ei, ai, "max pool argmax with ties " + g);
+
         long k = (long) g.kernel() * g.kernel();
         ref.avgPool2dForward(e, in, g);
         vec.avgPool2dForward(a, in, g);
