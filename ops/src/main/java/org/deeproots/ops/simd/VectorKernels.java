@@ -40,8 +40,11 @@ import org.deeproots.ops.spi.PoolGeometry;
  * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis. Batch norm and global pooling
  * vectorise over the spatial positions of a plane. Pooling is separable: for each output row a vertical pass
  * over the window's input rows runs along the contiguous input width (max with argmax as an int vector of the
- * same shape, or sum) into a row buffer, then a horizontal pass reads k buffer entries per output; this avoids
- * strided gathers at stride 2. Max pooling keeps the reference's rule exactly: the first maximum in row-major
+ * same shape, or sum) into a row buffer; then a horizontal pass, vectorised over the output columns whose
+ * window lies inside the input (a strided gather from the L1-resident buffer at stride 2, with a masked vector
+ * tail so that narrow rows such as NiN's 15 columns still use vectors), reads k buffer entries per output;
+ * border columns are scalar. Lanes are independent outputs, which hides the latency of the compare-select
+ * chain that makes the scalar loop slow on random data. Max pooling keeps the reference's rule exactly: the first maximum in row-major
  * window order is the one with the smallest flat index, and the vertical pass keeps the upper row on ties, so
  * the horizontal pass picks the smallest index among equal column maxima (a NaN beats any number). Average
  * pooling backward spreads each output row horizontally into a buffer and adds it to the window's rows with
@@ -372,7 +375,7 @@ final class VectorKernels implements Kernels {
         checkPool(out, in, g, "out", "in");
         checkLength("argmax", argmax, out.length);
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[] map = laneOffsets(s);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colMax = new float[w]; // (w) max over the window's rows per input column
             float[] colRow = new float[w]; // (w) the row of the window it came from
@@ -381,7 +384,7 @@ final class VectorKernels implements Kernels {
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
                 verticalMax(in, inBase + iy0 * w, iy1 - iy0, w, colMax, colRow, colIdx);
-                horizontalMax(out, argmax, (plane * oh + y) * ow, colMax, colIdx, g, map);
+                horizontalMax(out, argmax, (plane * oh + y) * ow, colMax, colIdx, g, maps);
             }
         });
     }
@@ -397,13 +400,18 @@ final class VectorKernels implements Kernels {
         return span < 0 ? 0 : Math.min(g.outW(), span / g.stride() + 1);
     }
 
-    /** Lane offsets 0, s, 2s, ... of a strided gather. */
-    private static int[] laneOffsets(int stride) {
-        int[] map = new int[L];
-        for (int j = 0; j < L; j++) {
-            map[j] = j * stride;
+    /**
+     * Lane offsets of strided gathers: maps[c][j] = j * stride for the c first lanes, 0 for the others (a
+     * masked gather still bounds-checks its inactive lanes, so they must point somewhere valid).
+     */
+    private static int[][] laneOffsets(int stride) {
+        int[][] maps = new int[L + 1][L];
+        for (int c = 0; c <= L; c++) {
+            for (int j = 0; j < c; j++) {
+                maps[c][j] = j * stride;
+            }
         }
-        return map;
+        return maps;
     }
 
     /**
@@ -412,37 +420,19 @@ final class VectorKernels implements Kernels {
      * independent, which hides the latency of the compare-select chain), scalar for the border columns.
      */
     private static void horizontalMax(float[] out, int[] argmax, int outRow, float[] colMax, int[] colIdx,
-                                      PoolGeometry g, int[] map) {
+                                      PoolGeometry g, int[][] maps) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        // vector body
-        for (; x + L <= x1; x += L) {
-            int col = x * s - pad;
-            FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col)
-                    : FloatVector.fromArray(S, colMax, col, map, 0);
-            IntVector bestIdx = s == 1 ? IntVector.fromArray(I, colIdx, col)
-                    : IntVector.fromArray(I, colIdx, col, map, 0);
-            for (int kx = 1; kx < k; kx++) {
-                FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx)
-                        : FloatVector.fromArray(S, colMax, col + kx, map, 0);
-                IntVector vi = s == 1 ? IntVector.fromArray(I, colIdx, col + kx)
-                        : IntVector.fromArray(I, colIdx, col + kx, map, 0);
-                VectorMask<Float> smaller = vi.compare(VectorOperators.LT, bestIdx).cast(S);
-                VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                        .or(v.compare(VectorOperators.EQ, best).and(smaller))
-                        .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
-                best = best.blend(v, take);
-                bestIdx = bestIdx.blend(vi, take.cast(I));
-            }
-            best.intoArray(out, outRow + x);
-            bestIdx.intoArray(argmax, outRow + x);
+        // vector body, then a masked vector tail
+        for (; x < x1; x += L) {
+            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+            maxColumns(out, argmax, outRow + x, colMax, colIdx, x * s - pad, k, s, maps[Math.min(L, x1 - x)], m);
         }
-        // scalar: the border columns and the tail
+        // scalar: the border columns
         for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x > x0) {
-                xx = x - 1;
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
                 continue;
             }
             int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
@@ -457,28 +447,58 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** L (or the lanes of m) outputs of max pooling from the column buffers, window starting at column col. */
+    private static void maxColumns(float[] out, int[] argmax, int at, float[] colMax, int[] colIdx, int col, int k,
+                                   int s, int[] map, VectorMask<Float> m) {
+        VectorMask<Integer> mi = m.cast(I);
+        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
+                : FloatVector.fromArray(S, colMax, col, map, 0, m);
+        IntVector bestIdx = s == 1 ? IntVector.fromArray(I, colIdx, col, mi)
+                : IntVector.fromArray(I, colIdx, col, map, 0, mi);
+        for (int kx = 1; kx < k; kx++) {
+            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
+            IntVector vi = s == 1 ? IntVector.fromArray(I, colIdx, col + kx, mi)
+                    : IntVector.fromArray(I, colIdx, col + kx, map, 0, mi);
+            // beats(v, vi, best, bestIdx) lanewise
+            VectorMask<Float> smaller = vi.compare(VectorOperators.LT, bestIdx).cast(S);
+            VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.compare(VectorOperators.EQ, best).and(smaller))
+                    .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
+            best = best.blend(v, take);
+            bestIdx = bestIdx.blend(vi, take.cast(I));
+        }
+        best.intoArray(out, at, m);
+        bestIdx.intoArray(argmax, at, mi);
+    }
+
     /** One output row of average pooling from the column sums (vector body over interior columns). */
-    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y, int[] map) {
+    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y,
+                                      int[][] maps) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        if (x + L <= x1) {
+        if (x < x1) {
             // interior columns share the divisor: k times the padded-clipped window height
             float div = ScalarKernels.avgPoolDivisor(g, y, x0);
-            for (; x + L <= x1; x += L) {
+            // vector body, then a masked vector tail
+            for (; x < x1; x += L) {
+                VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+                int[] map = maps[Math.min(L, x1 - x)];
                 int col = x * s - pad;
-                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col)
-                        : FloatVector.fromArray(S, colSum, col, map, 0);
+                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col, m)
+                        : FloatVector.fromArray(S, colSum, col, map, 0, m);
                 for (int kx = 1; kx < k; kx++) {
-                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx)
-                            : FloatVector.fromArray(S, colSum, col + kx, map, 0));
+                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx, m)
+                            : FloatVector.fromArray(S, colSum, col + kx, map, 0, m));
                 }
-                acc.div(div).intoArray(out, outRow + x);
+                acc.div(div).intoArray(out, outRow + x, m);
             }
         }
         for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x > x0) {
-                xx = x - 1;
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
                 continue;
             }
             int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
@@ -508,14 +528,14 @@ final class VectorKernels implements Kernels {
     public void avgPool2dForward(float[] out, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[] map = laneOffsets(s);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colSum = new float[w]; // (w) sum over the window's rows per input column
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
                 verticalSum(in, inBase + iy0 * w, iy1 - iy0, w, colSum);
-                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, map);
+                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, maps);
             }
         });
     }
