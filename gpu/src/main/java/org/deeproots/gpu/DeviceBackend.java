@@ -15,6 +15,8 @@ import org.deeproots.ops.spi.PoolGeometry;
 abstract class DeviceBackend implements Backend {
     /** Work-group (CUDA block) size of every launch; {@code DR_WG} in dr_gpu.h. */
     static final int WORK_GROUP = 128;
+    /** Convolutions with at least this many output channels per group use the tiled forward kernel. */
+    static final int TILED_MIN_OUT_PER_GROUP = 32;
 
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong uploadBytes = new AtomicLong();
@@ -129,6 +131,10 @@ abstract class DeviceBackend implements Backend {
 
     // ---- convolution -------------------------------------------------------------------------------
 
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
     private Object[] convArgs(ConvGeometry g) {
         return new Object[] {g.n(), g.inC(), g.outC(), g.groups(), g.h(), g.w(), g.kh(), g.kw(), g.stride(),
                 g.pad(), g.outH(), g.outW()};
@@ -150,8 +156,16 @@ abstract class DeviceBackend implements Backend {
         if (bias != null) {
             require("bias", bias, g.outC());
         }
-        launch("conv2d_fwd", g.outputSize(), concat(new Object[] {out, in, weight, bias == null ? weight : bias,
-                bias == null ? 0 : 1}, convArgs(g)));
+        Object[] args = concat(new Object[] {out, in, weight, bias == null ? weight : bias, bias == null ? 0 : 1},
+                convArgs(g));
+        if (g.outPerGroup() >= TILED_MIN_OUT_PER_GROUP) {
+            // implicit GEMM in 64 x 64 tiles, one work-group per tile
+            long positions = (long) g.n() * g.outH() * g.outW();
+            long tiles = g.groups() * ceilDiv(g.outPerGroup(), 64) * ceilDiv(positions, 64);
+            launch("conv2d_fwd_tiled", Math.toIntExact(tiles * WORK_GROUP), args);
+        } else {
+            launch("conv2d_fwd", g.outputSize(), args);
+        }
     }
 
     @Override
