@@ -26,12 +26,28 @@ public final class GemmPeak {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        warmUp();
         double best = 0;
         long until = System.nanoTime() + millis * 1_000_000L;
         do {
             best = Math.max(best, once(threads));
         } while (System.nanoTime() < until);
         return best;
+    }
+
+    private static volatile boolean warm;
+
+    /** Gets the FMA loop compiled by C2 before it is timed (interpreted, the Vector API is 1000x slower). */
+    private static void warmUp() {
+        if (warm) {
+            return;
+        }
+        float sink = 0;
+        for (int i = 0; i < 20_000; i++) {
+            sink += fmaLoop(100, i);
+        }
+        consume(sink);
+        warm = true;
     }
 
     private static double once(int threads) {

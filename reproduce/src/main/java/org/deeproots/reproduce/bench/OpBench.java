@@ -144,8 +144,17 @@ public final class OpBench {
     public static Row measure(Kernels k, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
                               Settings s) {
         Runnable run = task(k, op, l, batch, groups);
-        for (int i = 0; i < s.warmups(); i++) {
+        // warm-up: at least s.warmups() runs, more while the runs still get faster (the JIT is still compiling)
+        long previous = Long.MAX_VALUE;
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < s.warmups() || s.warmups() > 0 && i < 100; i++) {
+            long t0 = System.nanoTime();
             run.run();
+            long t = System.nanoTime() - t0;
+            if (i >= s.warmups() - 1 && (t > 0.8 * previous || System.nanoTime() - warmStart > 3_000_000_000L)) {
+                break;
+            }
+            previous = t;
         }
         List<Long> times = new ArrayList<>();
         long start = System.nanoTime();
@@ -238,6 +247,7 @@ public final class OpBench {
      */
     public static List<Row> run(Kernels k, List<Op> ops, List<Layer> layers, int[] batches, int[] groupsFilter,
                                 int threads, double peakGflops, Settings s, java.util.function.Consumer<Row> sink) {
+        warmUp(k, ops, s);
         List<Row> rows = new ArrayList<>();
         for (Layer l : layers) {
             for (int batch : batches) {
@@ -255,6 +265,27 @@ public final class OpBench {
             }
         }
         return rows;
+    }
+
+    /**
+     * Runs every requested op on a few small shapes (dense, grouped, depthwise) for a while, so that the JIT has
+     * compiled the kernels before the first timed row.
+     */
+    static void warmUp(Kernels k, List<Op> ops, Settings s) {
+        if (s.minMillis() == 0 && s.warmups() == 0) {
+            return;
+        }
+        Layer small = new Layer("warmup", 64, 64, 14, 3, 1, new int[] {1, 8, 64});
+        long until = System.nanoTime() + 1500 * 1_000_000L;
+        do {
+            for (Op op : ops) {
+                for (int g : small.groups()) {
+                    for (int batch : new int[] {1, 2}) {
+                        task(k, op, small, batch, g).run();
+                    }
+                }
+            }
+        } while (System.nanoTime() < until);
     }
 
     /** CSV with {@link #CSV_HEADER}, one line per row. */
