@@ -38,24 +38,26 @@ import org.deeproots.ops.spi.PoolGeometry;
  * so results are bit-identical for every thread count.
  *
  * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis. Batch norm and global pooling
- * vectorise over the spatial positions of a plane. Pooling is separable: for each output row a vertical pass
- * over the window's input rows runs along the contiguous input width (max with argmax as an int vector of the
- * same shape, or sum) into a row buffer; then a horizontal pass, vectorised over the output columns whose
- * window lies inside the input (a strided gather from the L1-resident buffer at stride 2, with a masked vector
- * tail so that narrow rows such as NiN's 15 columns still use vectors), reads k buffer entries per output;
- * border columns are scalar. Lanes are independent outputs, which hides the latency of the compare-select
- * chain that makes the scalar loop slow on random data. Max pooling keeps the reference's rule exactly: the first maximum in row-major
- * window order is the one with the smallest flat index, and the vertical pass keeps the upper row on ties, so
- * the horizontal pass picks the smallest index among equal column maxima (a NaN beats any number). Average
- * pooling backward spreads each output row horizontally into a buffer and adds it to the window's rows with
- * vectors; max pooling backward is a per-plane scalar scatter (argmax is checked to stay in its plane).
- * Dropout's mask is the scalar reference's hash of (seed, i), computed per chunk in parallel.
+ * vectorise over the spatial positions of a plane. Pooling is separable. For each output row, a vertical pass
+ * over the window's input rows runs along the contiguous input width into a row buffer (the column max and
+ * the winning row, tracked as a float vector blended with the same mask; or the column sum). Then a
+ * horizontal pass reads k buffer entries per output, vectorised over the output columns whose window lies
+ * inside the input: a strided gather from the L1-resident buffer at stride 2, and a masked vector tail, so that
+ * narrow rows such as NiN's 15 columns still use vectors. Border columns are scalar. The lanes are independent
+ * outputs, which hides the latency of the compare-select chain that makes a scalar loop slow on random data.
+ *
+ * <p>Max pooling keeps the reference's rule exactly: the first maximum in row-major window order is the one
+ * with the smallest flat index; the vertical pass keeps the upper row on ties, so the horizontal pass picks
+ * the smallest index among equal column maxima (a NaN beats any number, the first NaN wins). Average pooling
+ * backward spreads each output row horizontally into a buffer and adds it to the window's rows with vectors;
+ * max pooling backward is a per-plane scalar scatter (argmax is checked to stay in its plane). Dropout's mask
+ * is the scalar reference's hash of (seed, i), computed per chunk in parallel.
  *
  * <p>Letters: n batch, c channel, h/w input height/width, oh/ow output height/width, k window, s stride.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
-    /** Ints of the same shape and lane count, for max pooling's argmax. */
+    /** Ints of the same shape and lane count, for max pooling's argmax in the horizontal pass. */
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = S.length();
 
