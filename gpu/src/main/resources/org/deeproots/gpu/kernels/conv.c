@@ -194,3 +194,101 @@ KERNEL conv2d_fwd_tiled(GLOBAL float *out, GLOBAL const float *in, GLOBAL const 
         }
     }
 }
+
+/* Tiled weight gradient, used with the tiled forward: per group g, dWeight[oc][k] = sum_p dOut[oc][p] * x[k][p].
+ * One work-group computes a 64 (oc) x 64 (k) tile over one slice [p0, p1) of the n * oh * ow positions, 16
+ * positions at a time; with several slices (splits > 1) each writes its partial tile to part + split * size and
+ * sum_parts adds them. item (ty, tx) owns oc = ty + 8i (i < 8), k = tx + 16j (j < 4).
+ * Launch groups * ceil(ocPer / 64) * ceil(K / 64) * splits work-groups. */
+KERNEL conv2d_bwd_weight_tiled(GLOBAL float *part, GLOBAL const float *dOut, GLOBAL const float *in, int splits,
+                               int chunk, int n, int inC, int outC, int groups, int h, int w,
+                               int kh, int kw, int stride, int pad, int oh, int ow) {
+    LOCAL float ds[CT_K][CT_M];
+    LOCAL float xs[CT_K][CT_N];
+    int icPer = inC / groups;
+    int ocPer = outC / groups;
+    int K = icPer * kh * kw;
+    int P = n * oh * ow;
+    int khw = kh * kw;
+    int ohw = oh * ow;
+    int tilesK = (K + CT_N - 1) / CT_N;
+    int tilesM = (ocPer + CT_M - 1) / CT_M;
+    int tile = GROUP_ID;
+    int split = tile % splits;
+    int tk = (tile / splits) % tilesK;
+    int tm = (tile / (splits * tilesK)) % tilesM;
+    int g = tile / (splits * tilesK * tilesM);
+    int p0 = split * chunk;
+    int p1 = p0 + chunk < P ? p0 + chunk : P;
+    int tid = LID;
+    int tx = tid % 16;
+    int ty = tid / 16;
+    float acc[8][4];
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    for (int q0 = p0; q0 < p1; q0 += CT_K) {
+        for (int r = 0; r < (CT_K * CT_M) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int pp = e % CT_K;
+            int mm = e / CT_K;
+            int oc = tm * CT_M + mm;
+            int p = q0 + pp;
+            float v = 0.0f;
+            if (oc < ocPer && p < p1) {
+                int b = p / ohw;
+                v = dOut[(b * outC + g * ocPer + oc) * ohw + (p - b * ohw)];
+            }
+            ds[pp][mm] = v;
+        }
+        for (int r = 0; r < (CT_K * CT_N) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int pp = e % CT_K;
+            int kk = e / CT_K;
+            int k = tk * CT_N + kk;
+            int p = q0 + pp;
+            float v = 0.0f;
+            if (k < K && p < p1) {
+                int ic = k / khw;
+                int kr = k - ic * khw;
+                int ky = kr / kw;
+                int kx = kr - ky * kw;
+                int b = p / ohw;
+                int pr = p - b * ohw;
+                int oy = pr / ow;
+                int ox = pr - oy * ow;
+                int y = oy * stride - pad + ky;
+                int x = ox * stride - pad + kx;
+                if (y >= 0 && y < h && x >= 0 && x < w) v = in[((b * inC + g * icPer + ic) * h + y) * w + x];
+            }
+            xs[pp][kk] = v;
+        }
+        BARRIER();
+        for (int pp = 0; pp < CT_K; pp++) {
+            float a[8];
+            float bv[4];
+            for (int i = 0; i < 8; i++) a[i] = ds[pp][ty + 8 * i];
+            for (int j = 0; j < 4; j++) bv[j] = xs[pp][tx + 16 * j];
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 4; j++) acc[i][j] += a[i] * bv[j];
+        }
+        BARRIER();
+    }
+    GLOBAL float *dst = part + split * (outC * K);
+    for (int i = 0; i < 8; i++) {
+        int oc = tm * CT_M + ty + 8 * i;
+        if (oc >= ocPer) continue;
+        for (int j = 0; j < 4; j++) {
+            int k = tk * CT_N + tx + 16 * j;
+            if (k < K) dst[(g * ocPer + oc) * K + k] = acc[i][j];
+        }
+    }
+}
+
+/* out[i] = sum over s < splits of part[s * size + i]. */
+KERNEL sum_parts(GLOBAL float *out, GLOBAL const float *part, int splits, int size) {
+    int i = GID0;
+    if (i >= size) return;
+    float acc = 0.0f;
+    for (int s = 0; s < splits; s++) acc += part[s * size + i];
+    out[i] = acc;
+}
