@@ -71,7 +71,11 @@ public final class GpuBench {
         }
     }
 
-    /** Median milliseconds of one forward pass (inference mode) at {@code batch}. */
+    /**
+     * Median milliseconds of one forward pass (inference mode) at {@code batch}. Before timing, the logits of the
+     * first image are checked against the same network (same seed, same weights) on the CPU kernels, so that a
+     * wrong kernel cannot post a time: a mismatch throws.
+     */
     public static double time(Backend b, ModelSpec spec, int batch, int warmup, int iters) {
         try (GpuNetwork net = new GpuNetwork(b, spec, batch, 1)) {
             int[] s = spec.input();
@@ -80,7 +84,10 @@ public final class GpuBench {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextDouble();
             }
-            net.setInput(x);
+            float[] logits = net.forward(x);
+            if (!b.name().equals("cpu")) {
+                check(spec, Arrays.copyOf(x, s[0] * s[1] * s[2]), Arrays.copyOf(logits, spec.classes()));
+            }
             for (int i = 0; i < warmup; i++) {
                 net.forwardResident(false);
             }
@@ -94,6 +101,27 @@ public final class GpuBench {
             }
             Arrays.sort(ms);
             return ms[iters / 2];
+        }
+    }
+
+    /** Compares one image's logits with the CPU kernels' (max diff relative to the largest logit, <= 1e-3). */
+    private static void check(ModelSpec spec, float[] image, float[] logits) {
+        float[] want;
+        try (Backend cpu = Devices.open("cpu"); GpuNetwork ref = new GpuNetwork(cpu, spec, 1, 1)) {
+            want = ref.forward(image);
+        }
+        double scale = 1e-30;
+        double diff = 0;
+        for (int k = 0; k < want.length; k++) {
+            scale = Math.max(scale, Math.abs(want[k]));
+            diff = Math.max(diff, Math.abs(want[k] - logits[k]));
+        }
+        double rel = diff / scale;
+        System.err.printf("gpubench: %s/%s logits vs CPU kernels: max diff %.3g of max |logit| %.3g (%.2g)%n",
+                spec.model(), spec.variant(), diff, scale, rel);
+        if (!(rel <= 1e-3)) {
+            throw new IllegalStateException(spec.model() + "/" + spec.variant() + ": device logits differ from the "
+                    + "CPU kernels by " + rel + " of the largest logit; not timing a wrong network");
         }
     }
 

@@ -38,21 +38,26 @@ import org.deeproots.ops.spi.PoolGeometry;
  * so results are bit-identical for every thread count.
  *
  * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis. Batch norm and global pooling
- * vectorise over the spatial positions of a plane. Pooling is separable: for each output row a vertical pass
- * over the window's input rows runs along the contiguous input width (max with argmax as an int vector of the
- * same shape, or sum) into a row buffer, then a horizontal pass reads k buffer entries per output; this avoids
- * strided gathers at stride 2. Max pooling keeps the reference's rule exactly: the first maximum in row-major
- * window order is the one with the smallest flat index, and the vertical pass keeps the upper row on ties, so
- * the horizontal pass picks the smallest index among equal column maxima (a NaN beats any number). Average
- * pooling backward spreads each output row horizontally into a buffer and adds it to the window's rows with
- * vectors; max pooling backward is a per-plane scalar scatter (argmax is checked to stay in its plane).
- * Dropout's mask is the scalar reference's hash of (seed, i), computed per chunk in parallel.
+ * vectorise over the spatial positions of a plane. Pooling is separable. For each output row, a vertical pass
+ * over the window's input rows runs along the contiguous input width into a row buffer (the column max and
+ * the winning row, tracked as a float vector blended with the same mask; or the column sum). Then a
+ * horizontal pass reads k buffer entries per output, vectorised over the output columns whose window lies
+ * inside the input: a strided gather from the L1-resident buffer at stride 2, and a masked vector tail, so that
+ * narrow rows such as NiN's 15 columns still use vectors. Border columns are scalar. The lanes are independent
+ * outputs, which hides the latency of the compare-select chain that makes a scalar loop slow on random data.
+ *
+ * <p>Max pooling keeps the reference's rule exactly: the first maximum in row-major window order is the one
+ * with the smallest flat index; the vertical pass keeps the upper row on ties, so the horizontal pass picks
+ * the smallest index among equal column maxima (a NaN beats any number, the first NaN wins). Average pooling
+ * backward spreads each output row horizontally into a buffer and adds it to the window's rows with vectors;
+ * max pooling backward is a per-plane scalar scatter (argmax is checked to stay in its plane). Dropout's mask
+ * is the scalar reference's hash of (seed, i), computed per chunk in parallel.
  *
  * <p>Letters: n batch, c channel, h/w input height/width, oh/ow output height/width, k window, s stride.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
-    /** Ints of the same shape and lane count, for max pooling's argmax. */
+    /** Ints of the same shape and lane count, for max pooling's argmax in the horizontal pass. */
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = S.length();
 
@@ -297,12 +302,11 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * colMax[x], colIdx[x] = max over rows [0, rows) of in[start + r * w + x] and its flat index (the upper row
-     * wins ties). The vector body tracks the winning row number as a float vector (exact for small ints), which
-     * blends with the same mask as the values.
+     * colMax[x], colRow[x] = max over rows [0, rows) of in[start + r * w + x] and the row r it came from (the
+     * upper row wins ties; a NaN beats a number). The row is a float vector (exact for small ints), blended with
+     * the same mask as the values.
      */
-    private static void verticalMax(float[] in, int start, int rows, int w, float[] colMax, float[] colRow,
-                                    int[] colIdx) {
+    private static void verticalMax(float[] in, int start, int rows, int w, float[] colMax, float[] colRow) {
         int x = 0;
         // vector body
         for (int bound = S.loopBound(w); x < bound; x += L) {
@@ -319,21 +323,17 @@ final class VectorKernels implements Kernels {
             }
             best.intoArray(colMax, x);
             row.intoArray(colRow, x);
-            for (int j = 0; j < L; j++) {
-                colIdx[x + j] = start + (int) colRow[x + j] * w + x + j;
-            }
         }
         // scalar tail
         for (; x < w; x++) {
-            int bi = start + x;
+            int br = 0;
             for (int r = 1; r < rows; r++) {
-                int i = start + r * w + x;
-                if (beats(in[i], i, in[bi], bi)) {
-                    bi = i;
+                if (beats(in[start + r * w + x], r, in[start + br * w + x], br)) {
+                    br = r;
                 }
             }
-            colMax[x] = in[bi];
-            colIdx[x] = bi;
+            colMax[x] = in[start + br * w + x];
+            colRow[x] = br;
         }
     }
 
@@ -372,16 +372,16 @@ final class VectorKernels implements Kernels {
         checkPool(out, in, g, "out", "in");
         checkLength("argmax", argmax, out.length);
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[] map = laneOffsets(s);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colMax = new float[w]; // (w) max over the window's rows per input column
-            float[] colRow = new float[w]; // (w) the row of the window it came from
-            int[] colIdx = new int[w];     // (w) its flat index into in
+            float[] colRow = new float[w]; // (w) the window row it came from
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
-                verticalMax(in, inBase + iy0 * w, iy1 - iy0, w, colMax, colRow, colIdx);
-                horizontalMax(out, argmax, (plane * oh + y) * ow, colMax, colIdx, g, map);
+                int start = inBase + iy0 * w;
+                verticalMax(in, start, iy1 - iy0, w, colMax, colRow);
+                horizontalMax(out, argmax, (plane * oh + y) * ow, start, colMax, colRow, g, maps);
             }
         });
     }
@@ -397,88 +397,116 @@ final class VectorKernels implements Kernels {
         return span < 0 ? 0 : Math.min(g.outW(), span / g.stride() + 1);
     }
 
-    /** Lane offsets 0, s, 2s, ... of a strided gather. */
-    private static int[] laneOffsets(int stride) {
-        int[] map = new int[L];
-        for (int j = 0; j < L; j++) {
-            map[j] = j * stride;
+    /**
+     * Lane offsets of strided gathers: maps[c][j] = j * stride for the c first lanes, 0 for the others (a
+     * masked gather still bounds-checks its inactive lanes, so they must point somewhere valid).
+     */
+    private static int[][] laneOffsets(int stride) {
+        int[][] maps = new int[L + 1][L];
+        for (int c = 0; c <= L; c++) {
+            for (int j = 0; j < c; j++) {
+                maps[c][j] = j * stride;
+            }
         }
-        return map;
+        return maps;
     }
 
     /**
-     * out/argmax of one output row from the column maxima: the beats() winner over each window's columns.
-     * Vector body over the interior columns (a strided gather from the row buffer, which is in L1; lanes are
-     * independent, which hides the latency of the compare-select chain), scalar for the border columns.
+     * out/argmax of one output row from the column maxima: the beats() winner over each window's columns, where
+     * the flat index of column ix's maximum is start + colRow[ix] * w + ix. Vector body over the interior
+     * columns (a strided gather from the row buffers, which are in L1), scalar for the border columns.
      */
-    private static void horizontalMax(float[] out, int[] argmax, int outRow, float[] colMax, int[] colIdx,
-                                      PoolGeometry g, int[] map) {
+    private static void horizontalMax(float[] out, int[] argmax, int outRow, int start, float[] colMax,
+                                      float[] colRow, PoolGeometry g, int[][] maps) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        // vector body
-        for (; x + L <= x1; x += L) {
-            int col = x * s - pad;
-            FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col)
-                    : FloatVector.fromArray(S, colMax, col, map, 0);
-            IntVector bestIdx = s == 1 ? IntVector.fromArray(I, colIdx, col)
-                    : IntVector.fromArray(I, colIdx, col, map, 0);
-            for (int kx = 1; kx < k; kx++) {
-                FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx)
-                        : FloatVector.fromArray(S, colMax, col + kx, map, 0);
-                IntVector vi = s == 1 ? IntVector.fromArray(I, colIdx, col + kx)
-                        : IntVector.fromArray(I, colIdx, col + kx, map, 0);
-                VectorMask<Float> smaller = vi.compare(VectorOperators.LT, bestIdx).cast(S);
-                VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                        .or(v.compare(VectorOperators.EQ, best).and(smaller))
-                        .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
-                best = best.blend(v, take);
-                bestIdx = bestIdx.blend(vi, take.cast(I));
-            }
-            best.intoArray(out, outRow + x);
-            bestIdx.intoArray(argmax, outRow + x);
+        // vector body, then a masked vector tail
+        for (; x < x1; x += L) {
+            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+            maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, maps[Math.min(L, x1 - x)], m);
         }
-        // scalar: the border columns and the tail
+        // scalar: the border columns
         for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x > x0) {
-                xx = x - 1;
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
                 continue;
             }
             int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
-            int b = ix0;
+            int b = ix0, bIdx = start + (int) colRow[ix0] * w + ix0;
             for (int ix = ix0 + 1; ix < ix1; ix++) {
-                if (beats(colMax[ix], colIdx[ix], colMax[b], colIdx[b])) {
+                int idx = start + (int) colRow[ix] * w + ix;
+                if (beats(colMax[ix], idx, colMax[b], bIdx)) {
                     b = ix;
+                    bIdx = idx;
                 }
             }
             out[outRow + xx] = colMax[b];
-            argmax[outRow + xx] = colIdx[b];
+            argmax[outRow + xx] = bIdx;
         }
     }
 
+    /**
+     * L (or the lanes of m) outputs of max pooling from the column buffers, lane j's window starting at column
+     * col + j * s. Column kx of a window lies right of the columns before it, so its flat index is smaller only
+     * if its row is smaller: the tie rule compares rows.
+     */
+    private static void maxColumns(float[] out, int[] argmax, int at, int start, float[] colMax, float[] colRow,
+                                   int col, PoolGeometry g, int[] map, VectorMask<Float> m) {
+        int k = g.kernel(), s = g.stride();
+        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
+                : FloatVector.fromArray(S, colMax, col, map, 0, m);
+        FloatVector bestRow = s == 1 ? FloatVector.fromArray(S, colRow, col, m)
+                : FloatVector.fromArray(S, colRow, col, map, 0, m);
+        FloatVector bestKx = FloatVector.zero(S);
+        for (int kx = 1; kx < k; kx++) {
+            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
+            FloatVector vRow = s == 1 ? FloatVector.fromArray(S, colRow, col + kx, m)
+                    : FloatVector.fromArray(S, colRow, col + kx, map, 0, m);
+            // beats(v, index, best, bestIndex) lanewise
+            VectorMask<Float> smaller = vRow.compare(VectorOperators.LT, bestRow);
+            VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.compare(VectorOperators.EQ, best).and(smaller))
+                    .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
+            best = best.blend(v, take);
+            bestRow = bestRow.blend(vRow, take);
+            bestKx = bestKx.blend(kx, take);
+        }
+        best.intoArray(out, at, m);
+        // flat index = start + row * w + col + j * s + kx, the offset exact in float (below 2^24 for any sane w)
+        FloatVector offset = bestRow.mul(g.w()).add(bestKx).add(FloatVector.broadcast(S, col).addIndex(s));
+        IntVector index = ((IntVector) offset.convert(VectorOperators.F2I, 0)).add(start);
+        index.intoArray(argmax, at, m.cast(I));
+    }
+
     /** One output row of average pooling from the column sums (vector body over interior columns). */
-    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y, int[] map) {
+    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y,
+                                      int[][] maps) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        if (x + L <= x1) {
+        if (x < x1) {
             // interior columns share the divisor: k times the padded-clipped window height
             float div = ScalarKernels.avgPoolDivisor(g, y, x0);
-            for (; x + L <= x1; x += L) {
+            // vector body, then a masked vector tail
+            for (; x < x1; x += L) {
+                VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+                int[] map = maps[Math.min(L, x1 - x)];
                 int col = x * s - pad;
-                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col)
-                        : FloatVector.fromArray(S, colSum, col, map, 0);
+                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col, m)
+                        : FloatVector.fromArray(S, colSum, col, map, 0, m);
                 for (int kx = 1; kx < k; kx++) {
-                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx)
-                            : FloatVector.fromArray(S, colSum, col + kx, map, 0));
+                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx, m)
+                            : FloatVector.fromArray(S, colSum, col + kx, map, 0, m));
                 }
-                acc.div(div).intoArray(out, outRow + x);
+                acc.div(div).intoArray(out, outRow + x, m);
             }
         }
         for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x > x0) {
-                xx = x - 1;
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
                 continue;
             }
             int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
@@ -508,14 +536,14 @@ final class VectorKernels implements Kernels {
     public void avgPool2dForward(float[] out, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[] map = laneOffsets(s);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colSum = new float[w]; // (w) sum over the window's rows per input column
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
                 verticalSum(in, inBase + iy0 * w, iy1 - iy0, w, colSum);
-                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, map);
+                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, maps);
             }
         });
     }
