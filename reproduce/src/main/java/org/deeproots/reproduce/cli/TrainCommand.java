@@ -96,11 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, false, kind, warmup, stepEpochs,
                 0.1, seed, 1);
-        String aug = augment;
-        if (aug.equals("auto")) {
-            aug = data.startsWith("cifar") ? "crop-mirror" : "mirror";
-        }
-        new TrainRun(model, variant, data, cfg, limit, testLimit, out, aug, normalize).run(System.out);
+        new TrainRun(model, variant, data, cfg, limit, testLimit, out, augment, normalize).run(System.out);
         return 0;
     }
 }

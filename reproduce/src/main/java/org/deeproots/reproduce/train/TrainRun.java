@@ -28,8 +28,8 @@ import org.deeproots.ops.Parallel;
  * trains with a progress bar, and writes {@code OUT/metrics.csv} (one row per epoch), {@code OUT/run.txt} (the
  * configuration echo) and {@code OUT/<model>-<variant>.ckpt} (after every epoch, atomically).
  *
- * @param augment {@code none}, {@code mirror}, {@code crop} or {@code crop-mirror} (the paper's NiN setup: 4-pixel
- *                pad, random crop, random mirror)
+ * @param augment {@code none}, {@code mirror}, {@code crop}, {@code crop-mirror} (the paper's NiN setup: 4-pixel
+ *                pad, random crop, random mirror) or {@code auto} (crop-mirror for colour images, mirror for grey)
  * @param normalize {@code mean} (mean subtraction, the paper's) or {@code meanstd} (per-channel normalisation)
  */
 public record TrainRun(String model, String variant, String data, TrainConfig config, int limit, int testLimit,
@@ -51,13 +51,14 @@ public record TrainRun(String model, String variant, String data, TrainConfig co
         if (!normalize.equals("mean") && !normalize.equals("meanstd")) {
             throw new IllegalArgumentException("--normalize must be mean or meanstd, got " + normalize);
         }
-        Augment trainAug = switch (augment) {
+        String aug = augment.equals("auto") ? (shape[0] == 3 ? "crop-mirror" : "mirror") : augment;
+        Augment trainAug = switch (aug) {
             case "none" -> new Augment(0, false, mean, std);
             case "mirror" -> new Augment(0, true, mean, std);
             case "crop" -> new Augment(4, false, mean, std);
             case "crop-mirror" -> new Augment(4, true, mean, std);
-            default -> throw new IllegalArgumentException("--augment must be none, mirror, crop or crop-mirror, got "
-                    + augment);
+            default -> throw new IllegalArgumentException("--augment must be none, mirror, crop, crop-mirror or auto, "
+                    + "got " + augment);
         };
         Files.createDirectories(out);
         Path ckpt = out.resolve(model + "-" + variant + ".ckpt");
