@@ -24,7 +24,7 @@ import org.deeproots.ops.Parallel;
 final class ConvDirect {
     private static final int L = ConvTiles.L;
     /** Read slack after the last position of a band: the widest tile. */
-    private static final int SLACK = 12 * L;
+    private static final int SLACK = Math.max(4 * L, 24);
     /** Budget of the per-item input band, in floats (about 256 KiB). */
     private static final int BAND_FLOATS = 64 * 1024;
     /** Upper bound on positions per band. */
@@ -67,12 +67,23 @@ final class ConvDirect {
         final int nb = bands;
         final int nc = chunks;
         float[] packed = channel ? pack(weight, p, tiles) : null;
+        // with several chunks per band, pad each band once into a shared buffer instead of once per chunk
+        int bandFloats = icg * p.planeLength(br, SLACK);
+        float[] shared = chunks > 1 ? new float[p.groups() * bands * bandFloats] : null; // (groups, bands, icg, plane)
+        if (shared != null) {
+            Parallel.forRange(p.groups() * bands, gb -> {
+                int band = gb % nb;
+                int grp = gb / nb;
+                p.fill(shared, gb * bandFloats, in, band * br, Math.min(br, rowsTotal - band * br), grp * icg, icg,
+                        SLACK);
+            });
+        }
         Parallel.forRange(p.groups() * bands * chunks, item -> {
             int chunk = item % nc;
             int band = (item / nc) % nb;
             int grp = item / (nc * nb);
-            runItem(out, in, weight, packed, bias, p, grp, band * br, Math.min(br, rowsTotal - band * br), channel,
-                    tiles, chunkStart[chunk], chunkStart[chunk + 1]);
+            runItem(out, in, shared, (grp * nb + band) * bandFloats, weight, packed, bias, p, grp, band * br,
+                    Math.min(br, rowsTotal - band * br), channel, tiles, chunkStart[chunk], chunkStart[chunk + 1]);
         });
     }
 
@@ -154,7 +165,8 @@ final class ConvDirect {
         return wp;
     }
 
-    private static void runItem(float[] out, float[] in, float[] weight, float[] packed, float[] bias, ConvPlan p,
+    private static void runItem(float[] out, float[] in, float[] shared, int sharedOff, float[] weight,
+                                float[] packed, float[] bias, ConvPlan p,
                                 int grp, int y0, int rows, boolean channel, int[] tiles, int t0, int t1) {
         int icg = p.icg();
         int opg = p.opg();
@@ -166,9 +178,17 @@ final class ConvDirect {
         int nv = (nq + L - 1) / L;
         int oStride = channel ? 0 : ConvPlan.roundUp(nv, 4) * L;
         float[][] scratch = SCRATCH.get();
-        float[] xs = grow(scratch, 0, icg * plane);
+        float[] xs; // (icg, plane): the band's padded rows or im2col taps
+        int xOff;
+        if (shared != null) {
+            xs = shared;
+            xOff = sharedOff;
+        } else {
+            xs = grow(scratch, 0, icg * plane);
+            xOff = 0;
+            p.fill(xs, 0, in, y0, rows, grp * icg, icg, SLACK);
+        }
         float[] os = grow(scratch, 1, channel ? (nq + 20) * 2 * L : 4 * oStride);
-        p.fill(xs, 0, in, y0, rows, grp * icg, icg, SLACK);
 
         int wStride = icg * nTaps;
         int oc0 = 0;
@@ -182,11 +202,11 @@ final class ConvDirect {
                 int wb = ocg * wStride;
                 if (size == 2 * L) {
                     for (int q = 0; q < nq; q += 10) {
-                        ConvTiles.oc2x10(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                        ConvTiles.oc2x10(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
                 } else {
                     for (int q = 0; q < nq; q += 20) {
-                        ConvTiles.oc1x20(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                        ConvTiles.oc1x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
                 }
                 storeChannelLast(out, os, bias, p, ocg, size, y0, rows);
@@ -202,11 +222,11 @@ final class ConvDirect {
                 for (; v + pv <= nv; v += pv) {
                     int q = v * L;
                     switch (size) {
-                        case 4 -> ConvTiles.fwd4x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 4 -> ConvTiles.fwd4x4(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        case 2 -> ConvTiles.fwd2x8(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 2 -> ConvTiles.fwd2x8(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        default -> ConvTiles.fwd1x16(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        default -> ConvTiles.fwd1x16(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
                     }
                 }
@@ -214,11 +234,11 @@ final class ConvDirect {
                 for (; v < nv; v += 4) {
                     int q = v * L;
                     switch (size) {
-                        case 4 -> ConvTiles.fwd4x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 4 -> ConvTiles.fwd4x4(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        case 2 -> ConvTiles.fwd2x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 2 -> ConvTiles.fwd2x4(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        default -> ConvTiles.fwd1x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        default -> ConvTiles.fwd1x4(xs, xOff + q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
                     }
                 }
