@@ -310,31 +310,43 @@ final class VectorKernels implements Kernels {
         int x = 0;
         // vector body
         for (int bound = S.loopBound(w); x < bound; x += L) {
-            FloatVector best = FloatVector.fromArray(S, in, start + x);
-            FloatVector row = FloatVector.zero(S);
-            for (int r = 1; r < rows; r++) {
-                FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
-                // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                        .or(v.test(VectorOperators.IS_NAN))
-                        .andNot(best.test(VectorOperators.IS_NAN));
-                best = best.blend(v, take);
-                row = row.blend(r, take);
-            }
-            best.intoArray(colMax, x);
-            row.intoArray(colRow, x);
+            maxRows(in, start, rows, w, x, colMax, colRow);
         }
-        // scalar tail
+        if (x < w && w >= L) {
+            // vector tail: one more vector ending at w, overlapping columns already done (same results)
+            maxRows(in, start, rows, w, w - L, colMax, colRow);
+            return;
+        }
+        // scalar tail (rows narrower than a vector), without branches: random data mispredicts them
         for (; x < w; x++) {
+            float best = in[start + x];
             int br = 0;
             for (int r = 1; r < rows; r++) {
-                if (beats(in[start + r * w + x], r, in[start + br * w + x], br)) {
-                    br = r;
-                }
+                float v = in[start + r * w + x];
+                boolean take = v > best | (v != v & best == best);
+                best = take ? v : best;
+                br = take ? r : br;
             }
-            colMax[x] = in[start + br * w + x];
+            colMax[x] = best;
             colRow[x] = br;
         }
+    }
+
+    /** Columns [x, x + L) of verticalMax. */
+    private static void maxRows(float[] in, int start, int rows, int w, int x, float[] colMax, float[] colRow) {
+        FloatVector best = FloatVector.fromArray(S, in, start + x);
+        FloatVector row = FloatVector.zero(S);
+        for (int r = 1; r < rows; r++) {
+            FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
+            // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.test(VectorOperators.IS_NAN))
+                    .andNot(best.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            row = row.blend(r, take);
+        }
+        best.intoArray(colMax, x);
+        row.intoArray(colRow, x);
     }
 
     /** colSum[x] = sum over rows [0, rows) of in[start + r * w + x]. */
@@ -421,10 +433,15 @@ final class VectorKernels implements Kernels {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        // vector body, then a masked vector tail
-        for (; x < x1; x += L) {
-            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
-            maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, maps[Math.min(L, x1 - x)], m);
+        // vector body
+        for (; x + L <= x1; x += L) {
+            maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, maps, L);
+        }
+        if (x < x1) {
+            // vector tail: a full vector ending at x1 when there is room (overlap recomputes the same values),
+            // else a partial one
+            int xt = Math.max(x0, x1 - L);
+            maxColumns(out, argmax, outRow + xt, start, colMax, colRow, xt * s - pad, g, maps, Math.min(L, x1 - xt));
         }
         // scalar: the border columns
         for (int xx = 0; xx < ow; xx++) {
@@ -447,23 +464,27 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * L (or the lanes of m) outputs of max pooling from the column buffers, lane j's window starting at column
+     * count (at most L) outputs of max pooling from the column buffers, lane j's window starting at column
      * col + j * s. Column kx of a window lies right of the columns before it, so its flat index is smaller only
-     * if its row is smaller: the tie rule compares rows.
+     * if its row is smaller: the tie rule compares rows. A partial vector (count &lt; L) gathers with lane
+     * offsets whose inactive lanes point at column col, and stores only its count first lanes (plain gathers
+     * and stores: their masked forms are not all compiled to SIMD instructions).
      */
     private static void maxColumns(float[] out, int[] argmax, int at, int start, float[] colMax, float[] colRow,
-                                   int col, PoolGeometry g, int[] map, VectorMask<Float> m) {
+                                   int col, PoolGeometry g, int[][] maps, int count) {
         int k = g.kernel(), s = g.stride();
-        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
-                : FloatVector.fromArray(S, colMax, col, map, 0, m);
-        FloatVector bestRow = s == 1 ? FloatVector.fromArray(S, colRow, col, m)
-                : FloatVector.fromArray(S, colRow, col, map, 0, m);
+        boolean contiguous = s == 1 && count == L;
+        int[] map = maps[count];
+        FloatVector best = contiguous ? FloatVector.fromArray(S, colMax, col)
+                : FloatVector.fromArray(S, colMax, col, map, 0);
+        FloatVector bestRow = contiguous ? FloatVector.fromArray(S, colRow, col)
+                : FloatVector.fromArray(S, colRow, col, map, 0);
         FloatVector bestKx = FloatVector.zero(S);
         for (int kx = 1; kx < k; kx++) {
-            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
-                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
-            FloatVector vRow = s == 1 ? FloatVector.fromArray(S, colRow, col + kx, m)
-                    : FloatVector.fromArray(S, colRow, col + kx, map, 0, m);
+            FloatVector v = contiguous ? FloatVector.fromArray(S, colMax, col + kx)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0);
+            FloatVector vRow = contiguous ? FloatVector.fromArray(S, colRow, col + kx)
+                    : FloatVector.fromArray(S, colRow, col + kx, map, 0);
             // beats(v, index, best, bestIndex) lanewise
             VectorMask<Float> smaller = vRow.compare(VectorOperators.LT, bestRow);
             VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
@@ -474,11 +495,18 @@ final class VectorKernels implements Kernels {
             bestRow = bestRow.blend(vRow, take);
             bestKx = bestKx.blend(kx, take);
         }
-        best.intoArray(out, at, m);
         // flat index = start + row * w + col + j * s + kx, the offset exact in float (below 2^24 for any sane w)
         FloatVector offset = bestRow.mul(g.w()).add(bestKx).add(FloatVector.broadcast(S, col).addIndex(s));
         IntVector index = ((IntVector) offset.convert(VectorOperators.F2I, 0)).add(start);
-        index.intoArray(argmax, at, m.cast(I));
+        if (count == L) {
+            best.intoArray(out, at);
+            index.intoArray(argmax, at);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[at + j] = best.lane(j);
+                argmax[at + j] = index.lane(j);
+            }
+        }
     }
 
     /** One output row of average pooling from the column sums (vector body over interior columns). */
