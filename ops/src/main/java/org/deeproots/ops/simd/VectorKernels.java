@@ -302,44 +302,51 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * colMax[x], colIdx[x] = max over rows [0, rows) of in[start + r * w + x] and its flat index (the upper row
-     * wins ties). The vector body tracks the winning row number as a float vector (exact for small ints), which
-     * blends with the same mask as the values.
+     * colMax[x], colRow[x] = max over rows [0, rows) of in[start + r * w + x] and the row r it came from (the
+     * upper row wins ties; a NaN beats a number). The row is a float vector (exact for small ints), blended with
+     * the same mask as the values.
      */
-    private static void verticalMax(float[] in, int start, int rows, int w, float[] colMax, float[] colRow,
-                                    int[] colIdx) {
+    private static void verticalMax(float[] in, int start, int rows, int w, float[] colMax, float[] colRow) {
         int x = 0;
         // vector body
         for (int bound = S.loopBound(w); x < bound; x += L) {
-            FloatVector best = FloatVector.fromArray(S, in, start + x);
-            FloatVector row = FloatVector.zero(S);
-            for (int r = 1; r < rows; r++) {
-                FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
-                // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                        .or(v.test(VectorOperators.IS_NAN))
-                        .andNot(best.test(VectorOperators.IS_NAN));
-                best = best.blend(v, take);
-                row = row.blend(r, take);
-            }
-            best.intoArray(colMax, x);
-            row.intoArray(colRow, x);
-            for (int j = 0; j < L; j++) {
-                colIdx[x + j] = start + (int) colRow[x + j] * w + x + j;
-            }
+            maxRows(in, start, rows, w, x, colMax, colRow);
         }
-        // scalar tail
+        if (x < w && w >= L) {
+            // vector tail: one more vector ending at w, overlapping columns already done (same results)
+            maxRows(in, start, rows, w, w - L, colMax, colRow);
+            return;
+        }
+        // scalar tail (rows narrower than a vector), without branches: random data mispredicts them
         for (; x < w; x++) {
-            int bi = start + x;
+            float best = in[start + x];
+            int br = 0;
             for (int r = 1; r < rows; r++) {
-                int i = start + r * w + x;
-                if (beats(in[i], i, in[bi], bi)) {
-                    bi = i;
-                }
+                float v = in[start + r * w + x];
+                boolean take = v > best | (v != v & best == best);
+                best = take ? v : best;
+                br = take ? r : br;
             }
-            colMax[x] = in[bi];
-            colIdx[x] = bi;
+            colMax[x] = best;
+            colRow[x] = br;
         }
+    }
+
+    /** Columns [x, x + L) of verticalMax. */
+    private static void maxRows(float[] in, int start, int rows, int w, int x, float[] colMax, float[] colRow) {
+        FloatVector best = FloatVector.fromArray(S, in, start + x);
+        FloatVector row = FloatVector.zero(S);
+        for (int r = 1; r < rows; r++) {
+            FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
+            // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.test(VectorOperators.IS_NAN))
+                    .andNot(best.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            row = row.blend(r, take);
+        }
+        best.intoArray(colMax, x);
+        row.intoArray(colRow, x);
     }
 
     /** colSum[x] = sum over rows [0, rows) of in[start + r * w + x]. */
@@ -380,13 +387,13 @@ final class VectorKernels implements Kernels {
         int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colMax = new float[w]; // (w) max over the window's rows per input column
-            float[] colRow = new float[w]; // (w) the row of the window it came from
-            int[] colIdx = new int[w];     // (w) its flat index into in
+            float[] colRow = new float[w]; // (w) the window row it came from
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
-                verticalMax(in, inBase + iy0 * w, iy1 - iy0, w, colMax, colRow, colIdx);
-                horizontalMax(out, argmax, (plane * oh + y) * ow, colMax, colIdx, g, maps);
+                int start = inBase + iy0 * w;
+                verticalMax(in, start, iy1 - iy0, w, colMax, colRow);
+                horizontalMax(out, argmax, (plane * oh + y) * ow, start, colMax, colRow, g, maps);
             }
         });
     }
@@ -417,19 +424,24 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * out/argmax of one output row from the column maxima: the beats() winner over each window's columns.
-     * Vector body over the interior columns (a strided gather from the row buffer, which is in L1; lanes are
-     * independent, which hides the latency of the compare-select chain), scalar for the border columns.
+     * out/argmax of one output row from the column maxima: the beats() winner over each window's columns, where
+     * the flat index of column ix's maximum is start + colRow[ix] * w + ix. Vector body over the interior
+     * columns (a strided gather from the row buffers, which are in L1), scalar for the border columns.
      */
-    private static void horizontalMax(float[] out, int[] argmax, int outRow, float[] colMax, int[] colIdx,
-                                      PoolGeometry g, int[][] maps) {
+    private static void horizontalMax(float[] out, int[] argmax, int outRow, int start, float[] colMax,
+                                      float[] colRow, PoolGeometry g, int[][] maps) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
         int x = x0;
-        // vector body, then a masked vector tail
-        for (; x < x1; x += L) {
-            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
-            maxColumns(out, argmax, outRow + x, colMax, colIdx, x * s - pad, k, s, maps[Math.min(L, x1 - x)], m);
+        // vector body
+        for (; x + L <= x1; x += L) {
+            maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, maps, L);
+        }
+        if (x < x1) {
+            // vector tail: a full vector ending at x1 when there is room (overlap recomputes the same values),
+            // else a partial one
+            int xt = Math.max(x0, x1 - L);
+            maxColumns(out, argmax, outRow + xt, start, colMax, colRow, xt * s - pad, g, maps, Math.min(L, x1 - xt));
         }
         // scalar: the border columns
         for (int xx = 0; xx < ow; xx++) {
@@ -438,41 +450,63 @@ final class VectorKernels implements Kernels {
                 continue;
             }
             int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
-            int b = ix0;
+            int b = ix0, bIdx = start + (int) colRow[ix0] * w + ix0;
             for (int ix = ix0 + 1; ix < ix1; ix++) {
-                if (beats(colMax[ix], colIdx[ix], colMax[b], colIdx[b])) {
+                int idx = start + (int) colRow[ix] * w + ix;
+                if (beats(colMax[ix], idx, colMax[b], bIdx)) {
                     b = ix;
+                    bIdx = idx;
                 }
             }
             out[outRow + xx] = colMax[b];
-            argmax[outRow + xx] = colIdx[b];
+            argmax[outRow + xx] = bIdx;
         }
     }
 
-    /** L (or the lanes of m) outputs of max pooling from the column buffers, window starting at column col. */
-    private static void maxColumns(float[] out, int[] argmax, int at, float[] colMax, int[] colIdx, int col, int k,
-                                   int s, int[] map, VectorMask<Float> m) {
-        VectorMask<Integer> mi = m.cast(I);
-        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
-                : FloatVector.fromArray(S, colMax, col, map, 0, m);
-        IntVector bestIdx = s == 1 ? IntVector.fromArray(I, colIdx, col, mi)
-                : IntVector.fromArray(I, colIdx, col, map, 0, mi);
+    /**
+     * count (at most L) outputs of max pooling from the column buffers, lane j's window starting at column
+     * col + j * s. Column kx of a window lies right of the columns before it, so its flat index is smaller only
+     * if its row is smaller: the tie rule compares rows. A partial vector (count &lt; L) gathers with lane
+     * offsets whose inactive lanes point at column col, and stores only its count first lanes (plain gathers
+     * and stores: their masked forms are not all compiled to SIMD instructions).
+     */
+    private static void maxColumns(float[] out, int[] argmax, int at, int start, float[] colMax, float[] colRow,
+                                   int col, PoolGeometry g, int[][] maps, int count) {
+        int k = g.kernel(), s = g.stride();
+        boolean contiguous = s == 1 && count == L;
+        int[] map = maps[count];
+        FloatVector best = contiguous ? FloatVector.fromArray(S, colMax, col)
+                : FloatVector.fromArray(S, colMax, col, map, 0);
+        FloatVector bestRow = contiguous ? FloatVector.fromArray(S, colRow, col)
+                : FloatVector.fromArray(S, colRow, col, map, 0);
+        FloatVector bestKx = FloatVector.zero(S);
         for (int kx = 1; kx < k; kx++) {
-            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
-                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
-            IntVector vi = s == 1 ? IntVector.fromArray(I, colIdx, col + kx, mi)
-                    : IntVector.fromArray(I, colIdx, col + kx, map, 0, mi);
-            // beats(v, vi, best, bestIdx) lanewise
-            VectorMask<Float> smaller = vi.compare(VectorOperators.LT, bestIdx).cast(S);
+            FloatVector v = contiguous ? FloatVector.fromArray(S, colMax, col + kx)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0);
+            FloatVector vRow = contiguous ? FloatVector.fromArray(S, colRow, col + kx)
+                    : FloatVector.fromArray(S, colRow, col + kx, map, 0);
+            // beats(v, index, best, bestIndex) lanewise
+            VectorMask<Float> smaller = vRow.compare(VectorOperators.LT, bestRow);
             VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
             VectorMask<Float> take = v.compare(VectorOperators.GT, best)
                     .or(v.compare(VectorOperators.EQ, best).and(smaller))
                     .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
             best = best.blend(v, take);
-            bestIdx = bestIdx.blend(vi, take.cast(I));
+            bestRow = bestRow.blend(vRow, take);
+            bestKx = bestKx.blend(kx, take);
         }
-        best.intoArray(out, at, m);
-        bestIdx.intoArray(argmax, at, mi);
+        // flat index = start + row * w + col + j * s + kx, the offset exact in float (below 2^24 for any sane w)
+        FloatVector offset = bestRow.mul(g.w()).add(bestKx).add(FloatVector.broadcast(S, col).addIndex(s));
+        IntVector index = ((IntVector) offset.convert(VectorOperators.F2I, 0)).add(start);
+        if (count == L) {
+            best.intoArray(out, at);
+            index.intoArray(argmax, at);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[at + j] = best.lane(j);
+                argmax[at + j] = index.lane(j);
+            }
+        }
     }
 
     /** One output row of average pooling from the column sums (vector body over interior columns). */
