@@ -1,0 +1,48 @@
+package org.deeproots.ops.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float species of this JVM, a constant so that C2 compiles the Vector API to SIMD instructions
+ * (llama3.java's {@code F_SPECIES}, Lucene's {@code PanamaVectorConstants}). It comes from
+ * {@code -Ddeeproots.vectorBitSize=128|256|512}; absent, 0 or anything else gives the CPU's preferred width
+ * (KernelProvider rejects invalid values and handles 0).
+ */
+final class SimdConstants {
+    /** The widest vector the CPU runs natively, in bits. */
+    static final int PREFERRED_BIT_SIZE = VectorShape.preferredShape().vectorBitSize();
+
+    /** The float species every vector kernel uses. */
+    static final VectorSpecies<Float> F_SPECIES = species(Integer.getInteger("deeproots.vectorBitSize", 0));
+
+    /** Lanes of {@link #F_SPECIES}. */
+    static final int LANES = F_SPECIES.length();
+
+    static final int BIT_SIZE = F_SPECIES.vectorBitSize();
+
+    private SimdConstants() {
+    }
+
+    private static VectorSpecies<Float> species(int bits) {
+        return switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED;
+        };
+    }
+
+    /** Throws UnsupportedOperationException when the species would not run as native SIMD on this CPU. */
+    static void checkSupported() {
+        if (PREFERRED_BIT_SIZE < 128) {
+            throw new UnsupportedOperationException("this CPU's preferred vector width is " + PREFERRED_BIT_SIZE
+                    + " bits (< 128)");
+        }
+        if (BIT_SIZE > PREFERRED_BIT_SIZE) {
+            throw new UnsupportedOperationException(BIT_SIZE + "-bit vectors requested but this CPU's widest is "
+                    + PREFERRED_BIT_SIZE + " bits");
+        }
+    }
+}
