@@ -14,6 +14,9 @@ import java.util.Map;
  *
  * <p>Model ids: {@code nin, resnet50, resnet101, resnet152, resnet200, googlenet}. Variants: {@code orig} and the
  * paper's {@code root-N}; NiN also {@code tree-N} and {@code col-N}.
+ *
+ * <p>"paper.md" in this package's javadoc is the project's compilation of the paper's facts,
+ * {@code reproduce/src/main/resources/org/deeproots/reproduce/paper/paper.md}.
  */
 public final class Models {
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every row of the "Standard counts" table in shared/paper.md (our recount of the paper's networks at their default
+ * Every row of the "Standard counts" table in reproduce/src/main/resources/org/deeproots/reproduce/paper/paper.md (our recount of the paper's networks at their default
  * inputs): exact multiply-adds and parameters, one case per row.
  */
 class StandardCountsTest {

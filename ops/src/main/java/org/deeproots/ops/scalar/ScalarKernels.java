@@ -84,7 +84,7 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    static void checkConv(float[] out, float[] in, float[] weight, ConvGeometry g, String outName, String inName) {
+    public static void checkConv(float[] out, float[] in, float[] weight, ConvGeometry g, String outName, String inName) {
         checkLength(outName, out, (long) g.n() * g.outC() * g.outH() * g.outW());
         checkLength(inName, in, (long) g.n() * g.inC() * g.h() * g.w());
         checkLength("weight", weight, (long) g.outC() * g.inPerGroup() * g.kh() * g.kw());
@@ -210,7 +210,7 @@ public final class ScalarKernels implements Kernels {
 
     // ---- fully connected ---------------------------------------------------------------------------
 
-    static void checkLinear(float[] out, float[] in, float[] weight, LinearGeometry g, String outName,
+    public static void checkLinear(float[] out, float[] in, float[] weight, LinearGeometry g, String outName,
                             String inName, String weightName) {
         checkLength(outName, out, (long) g.n() * g.out());
         checkLength(inName, in, (long) g.n() * g.in());
@@ -388,7 +388,7 @@ public final class ScalarKernels implements Kernels {
 
     // ---- pooling -----------------------------------------------------------------------------------
 
-    static void checkPool(float[] out, float[] in, PoolGeometry g, String outName, String inName) {
+    public static void checkPool(float[] out, float[] in, PoolGeometry g, String outName, String inName) {
         checkLength(outName, out, (long) g.n() * g.c() * g.outH() * g.outW());
         checkLength(inName, in, (long) g.n() * g.c() * g.h() * g.w());
     }
@@ -426,15 +426,23 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void maxPool2dBackward(float[] dIn, float[] dOut, int[] argmax, PoolGeometry g) {
         checkPool(dOut, dIn, g, "dOut", "dIn");
-        checkLength("argmax", argmax, dOut.length);
+        checkArgmax(argmax, g);
         java.util.Arrays.fill(dIn, 0f);
         for (int o = 0; o < dOut.length; o++) {
-            int idx = argmax[o];
-            if (idx < 0 || idx >= dIn.length) {
-                throw new IllegalArgumentException("argmax[" + o + "]=" + idx + " is outside dIn of length "
-                        + dIn.length);
+            dIn[argmax[o]] += dOut[o];
+        }
+    }
+
+    /** Checks that argmax has the output's length and that each entry points into its own (n, c) plane. */
+    public static void checkArgmax(int[] argmax, PoolGeometry g) {
+        int planeIn = g.h() * g.w(), planeOut = g.outH() * g.outW();
+        checkLength("argmax", argmax, (long) g.n() * g.c() * planeOut);
+        for (int o = 0; o < argmax.length; o++) {
+            int lo = o / planeOut * planeIn;
+            if (argmax[o] < lo || argmax[o] >= lo + planeIn) {
+                throw new IllegalArgumentException("argmax[" + o + "]=" + argmax[o] + " is outside its plane ["
+                        + lo + ", " + (lo + planeIn) + ") of dIn");
             }
-            dIn[idx] += dOut[o];
         }
     }
 
@@ -521,7 +529,7 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    static void checkGlobal(float[] out, float[] in, int n, int c, int hw, String outName, String inName) {
+    public static void checkGlobal(float[] out, float[] in, int n, int c, int hw, String outName, String inName) {
         checkPositive("n", n);
         checkPositive("c", c);
         checkPositive("hw", hw);
@@ -531,7 +539,7 @@ public final class ScalarKernels implements Kernels {
 
     // ---- elementwise and the rest ------------------------------------------------------------------
 
-    static void checkElementwise(int size, String n1, float[] a1, String n2, float[] a2, String n3, float[] a3) {
+    public static void checkElementwise(int size, String n1, float[] a1, String n2, float[] a2, String n3, float[] a3) {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
         }
@@ -559,7 +567,7 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    static void checkSoftmax(float[] probs, float[] logits, int[] labels, int n, int classes, String logitsName) {
+    public static void checkSoftmax(float[] probs, float[] logits, int[] labels, int n, int classes, String logitsName) {
         checkPositive("n", n);
         checkPositive("classes", classes);
         checkLength("probs", probs, (long) n * classes);

@@ -1,5 +1,20 @@
 package org.deeproots.ops.simd;
 
+import static org.deeproots.ops.scalar.ScalarKernels.checkBatchNormScalars;
+import static org.deeproots.ops.scalar.ScalarKernels.checkConcat;
+import static org.deeproots.ops.scalar.ScalarKernels.checkDropout;
+import static org.deeproots.ops.scalar.ScalarKernels.checkElementwise;
+import static org.deeproots.ops.scalar.ScalarKernels.checkGlobal;
+import static org.deeproots.ops.scalar.ScalarKernels.checkLength;
+import static org.deeproots.ops.scalar.ScalarKernels.checkPool;
+import static org.deeproots.ops.scalar.ScalarKernels.checkSoftmax;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.deeproots.ops.Parallel;
 import org.deeproots.ops.scalar.ScalarKernels;
 import org.deeproots.ops.spi.BatchNormGeometry;
 import org.deeproots.ops.spi.ConvGeometry;
@@ -8,11 +23,38 @@ import org.deeproots.ops.spi.LinearGeometry;
 import org.deeproots.ops.spi.PoolGeometry;
 
 /**
- * The Vector API kernels. Convolution and linear layers are delegated to {@link VectorConv}.
- * (Work in progress: the other ops still delegate to the scalar reference.)
+ * The Vector API kernels ({@link SimdConstants#F_SPECIES}, fixed per JVM). Convolution and linear layers are
+ * delegated to {@link VectorConv}; this class holds the memory-bound rest.
+ *
+ * <p>Shape of every kernel (Lucene, llama3.java): a vector body over {@code loopBound} with independent
+ * accumulators (FMA where there is a multiply-add), an optional vector tail, then a scalar tail. Reductions
+ * accumulate in float vectors per (image, channel) plane and sum the planes in double; the scalar reference
+ * accumulates everything in double, so the two differ only by float rounding that grows with the reduction
+ * length.
+ *
+ * <p>Parallelism ({@link Parallel#forRange}) is over independent outputs only: channels for batch norm
+ * statistics, (image, channel) planes for pooling and inference batch norm, rows for softmax, fixed
+ * {@value #CHUNK}-element chunks for elementwise ops. Every reduction runs on one thread in a fixed order,
+ * so results are bit-identical for every thread count.
+ *
+ * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis: the spatial positions of a
+ * plane for batch norm and global pooling; the output width for pooling (a gather of every stride-th input
+ * column when stride &gt; 1), over the columns whose window lies horizontally inside the input; the border
+ * columns take the scalar route. Pooling backward is a per-plane scalar scatter (memory bound, and max pooling
+ * backward is a scatter by nature). Dropout's mask is the scalar reference's hash of (seed, i), computed
+ * per chunk in parallel.
+ *
+ * <p>Letters: n batch, c channel, h/w input height/width, oh/ow output height/width, k window, s stride.
  */
 final class VectorKernels implements Kernels {
-    private final ScalarKernels scalar = ScalarKernels.INSTANCE;
+    private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
+    /** Ints of the same shape and lane count, for max pooling's argmax. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final int L = S.length();
+
+    /** Elements per parallel work item of the elementwise ops (a multiple of every lane count). */
+    static final int CHUNK = 1 << 14;
+
     private final VectorConv conv = new VectorConv();
 
     VectorKernels() {
@@ -22,6 +64,8 @@ final class VectorKernels implements Kernels {
     public String name() {
         return "vector-" + SimdConstants.BIT_SIZE;
     }
+
+    // ---- convolution and linear: VectorConv ---------------------------------------------------------
 
     @Override
     public void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
@@ -53,97 +97,546 @@ final class VectorKernels implements Kernels {
         conv.linearBackwardWeight(dWeight, dBias, dOut, in, g);
     }
 
+    // ---- reductions ---------------------------------------------------------------------------------
+
+    /** Sum of a[off, off + len). */
+    static float sum(float[] a, int off, int len) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        // vector body: two independent accumulators
+        for (int bound = len - len % (2 * L); i < bound; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + L));
+        }
+        // vector tail
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // scalar tail
+        for (; i < len; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
+
+    /** Sum of (a[i] - mean)^2 over a[off, off + len). */
+    static float sumSquaredDeviations(float[] a, int off, int len, float mean) {
+        FloatVector m = FloatVector.broadcast(S, mean);
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = len - len % (2 * L); i < bound; i += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, a, off + i).sub(m);
+            FloatVector d1 = FloatVector.fromArray(S, a, off + i + L).sub(m);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, a, off + i).sub(m);
+            acc0 = d.fma(d, acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float d = a[off + i] - mean;
+            s = Math.fma(d, d, s);
+        }
+        return s;
+    }
+
+    /** out[off + i] = a[off + i] * scale + shift, i in [0, len). */
+    static void scaleShift(float[] out, float[] a, int off, int len, float scale, float shift) {
+        FloatVector sc = FloatVector.broadcast(S, scale), sh = FloatVector.broadcast(S, shift);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector.fromArray(S, a, off + i).fma(sc, sh).intoArray(out, off + i);
+        }
+        for (; i < len; i++) {
+            out[off + i] = Math.fma(a[off + i], scale, shift);
+        }
+    }
+
+    // ---- batch norm ---------------------------------------------------------------------------------
+
     @Override
     public void batchNormForwardTraining(float[] out, float[] mean, float[] invStd, float[] runningMean,
                                          float[] runningVar, float[] in, float[] gamma, float[] beta,
                                          float momentum, float eps, BatchNormGeometry g) {
-        scalar.batchNormForwardTraining(out, mean, invStd, runningMean, runningVar, in, gamma, beta, momentum, eps, g);
+        checkLength("out", out, g.size());
+        checkLength("in", in, g.size());
+        checkLength("mean", mean, g.c());
+        checkLength("invStd", invStd, g.c());
+        checkLength("runningMean", runningMean, g.c());
+        checkLength("runningVar", runningVar, g.c());
+        checkLength("gamma", gamma, g.c());
+        checkLength("beta", beta, g.c());
+        checkBatchNormScalars(momentum, eps);
+        int hw = g.hw(), cs = g.c();
+        long count = (long) g.n() * hw;
+        Parallel.forRange(cs, c -> {
+            double total = 0;
+            for (int n = 0; n < g.n(); n++) {
+                total += sum(in, (n * cs + c) * hw, hw);
+            }
+            float mu = (float) (total / count);
+            double sq = 0;
+            for (int n = 0; n < g.n(); n++) {
+                sq += sumSquaredDeviations(in, (n * cs + c) * hw, hw, mu);
+            }
+            double var = sq / count;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            mean[c] = mu;
+            invStd[c] = inv;
+            double unbiased = count > 1 ? sq / (count - 1) : var;
+            runningMean[c] = (float) ((1.0 - momentum) * runningMean[c] + momentum * (double) mu);
+            runningVar[c] = (float) ((1.0 - momentum) * runningVar[c] + momentum * unbiased);
+            // out = gamma * (x - mu) * inv + beta = x * scale + (beta - mu * scale)
+            float scale = gamma[c] * inv, shift = beta[c] - mu * scale;
+            for (int n = 0; n < g.n(); n++) {
+                scaleShift(out, in, (n * cs + c) * hw, hw, scale, shift);
+            }
+        });
     }
 
     @Override
     public void batchNormForwardInference(float[] out, float[] in, float[] gamma, float[] beta, float[] runningMean,
                                           float[] runningVar, float eps, BatchNormGeometry g) {
-        scalar.batchNormForwardInference(out, in, gamma, beta, runningMean, runningVar, eps, g);
+        checkLength("out", out, g.size());
+        checkLength("in", in, g.size());
+        checkLength("gamma", gamma, g.c());
+        checkLength("beta", beta, g.c());
+        checkLength("runningMean", runningMean, g.c());
+        checkLength("runningVar", runningVar, g.c());
+        checkBatchNormScalars(0, eps);
+        int hw = g.hw(), cs = g.c();
+        Parallel.forRange(g.n() * cs, plane -> {
+            int c = plane % cs;
+            float scale = (float) (gamma[c] / Math.sqrt((double) runningVar[c] + eps));
+            float shift = (float) (beta[c] - (double) runningMean[c] * scale);
+            scaleShift(out, in, plane * hw, hw, scale, shift);
+        });
     }
 
     @Override
     public void batchNormBackward(float[] dIn, float[] dGamma, float[] dBeta, float[] dOut, float[] in, float[] mean,
                                   float[] invStd, float[] gamma, BatchNormGeometry g) {
-        scalar.batchNormBackward(dIn, dGamma, dBeta, dOut, in, mean, invStd, gamma, g);
+        checkLength("dIn", dIn, g.size());
+        checkLength("dOut", dOut, g.size());
+        checkLength("in", in, g.size());
+        checkLength("dGamma", dGamma, g.c());
+        checkLength("dBeta", dBeta, g.c());
+        checkLength("mean", mean, g.c());
+        checkLength("invStd", invStd, g.c());
+        checkLength("gamma", gamma, g.c());
+        int hw = g.hw(), cs = g.c();
+        long count = (long) g.n() * hw;
+        Parallel.forRange(cs, c -> {
+            float mu = mean[c], inv = invStd[c];
+            double sumDy = 0, sumDyXc = 0; // xc = x - mean
+            for (int n = 0; n < g.n(); n++) {
+                int off = (n * cs + c) * hw;
+                FloatVector m = FloatVector.broadcast(S, mu);
+                FloatVector accDy = FloatVector.zero(S), accDyXc = FloatVector.zero(S);
+                int i = 0;
+                for (int bound = S.loopBound(hw); i < bound; i += L) {
+                    FloatVector dy = FloatVector.fromArray(S, dOut, off + i);
+                    FloatVector xc = FloatVector.fromArray(S, in, off + i).sub(m);
+                    accDy = accDy.add(dy);
+                    accDyXc = dy.fma(xc, accDyXc);
+                }
+                float sDy = accDy.reduceLanes(VectorOperators.ADD);
+                float sDyXc = accDyXc.reduceLanes(VectorOperators.ADD);
+                for (; i < hw; i++) {
+                    sDy += dOut[off + i];
+                    sDyXc = Math.fma(dOut[off + i], in[off + i] - mu, sDyXc);
+                }
+                sumDy += sDy;
+                sumDyXc += sDyXc;
+            }
+            double sumDyXhat = sumDyXc * inv;
+            dGamma[c] = (float) sumDyXhat;
+            dBeta[c] = (float) sumDy;
+            // dIn = scale * (dy - mean(dy) - xhat * mean(dy * xhat)) = k1 * dy + k2 * (x - mean) + k3
+            double scale = (double) gamma[c] * inv;
+            float k1 = (float) scale;
+            float k2 = (float) (-scale * inv * (sumDyXhat / count));
+            float k3 = (float) (-scale * (sumDy / count));
+            FloatVector vk1 = FloatVector.broadcast(S, k1), vk2 = FloatVector.broadcast(S, k2);
+            FloatVector vk3 = FloatVector.broadcast(S, k3), m = FloatVector.broadcast(S, mu);
+            for (int n = 0; n < g.n(); n++) {
+                int off = (n * cs + c) * hw;
+                int i = 0;
+                for (int bound = S.loopBound(hw); i < bound; i += L) {
+                    FloatVector xc = FloatVector.fromArray(S, in, off + i).sub(m);
+                    FloatVector.fromArray(S, dOut, off + i).fma(vk1, xc.fma(vk2, vk3)).intoArray(dIn, off + i);
+                }
+                for (; i < hw; i++) {
+                    dIn[off + i] = Math.fma(dOut[off + i], k1, Math.fma(in[off + i] - mu, k2, k3));
+                }
+            }
+        });
+    }
+
+    // ---- pooling ------------------------------------------------------------------------------------
+
+    /** First output column whose window starts inside the input: x * s - pad >= 0. */
+    private static int interiorStart(PoolGeometry g) {
+        return (g.pad() + g.stride() - 1) / g.stride();
+    }
+
+    /** One past the last output column whose window ends inside the input: x * s - pad + k <= w. */
+    private static int interiorEnd(PoolGeometry g, int ow) {
+        int span = g.w() + g.pad() - g.kernel();
+        return span < 0 ? 0 : Math.min(ow, span / g.stride() + 1);
+    }
+
+    /** Lane offsets 0, s, 2s, ... of a strided gather. */
+    private static int[] laneOffsets(int stride) {
+        int[] map = new int[L];
+        for (int j = 0; j < L; j++) {
+            map[j] = j * stride;
+        }
+        return map;
+    }
+
+    private static FloatVector load(float[] a, int offset, int stride, int[] map) {
+        return stride == 1 ? FloatVector.fromArray(S, a, offset) : FloatVector.fromArray(S, a, offset, map, 0);
     }
 
     @Override
     public void maxPool2dForward(float[] out, int[] argmax, float[] in, PoolGeometry g) {
-        scalar.maxPool2dForward(out, argmax, in, g);
+        checkPool(out, in, g, "out", "in");
+        checkLength("argmax", argmax, out.length);
+        int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g, ow));
+        int[] map = laneOffsets(s);
+        IntVector laneIndex = IntVector.fromArray(I, map, 0);
+        Parallel.forRange(g.n() * g.c(), plane -> {
+            int inBase = plane * h * w;
+            for (int y = 0; y < oh; y++) {
+                int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
+                int outRow = (plane * oh + y) * ow;
+                int x = x0;
+                // vector body: L output columns whose windows lie horizontally inside the input
+                for (; x + L <= x1; x += L) {
+                    int col = x * s - pad;
+                    FloatVector best = null;
+                    IntVector bestIdx = null;
+                    for (int iy = iy0; iy < iy1; iy++) {
+                        for (int kx = 0; kx < k; kx++) {
+                            int idx = inBase + iy * w + col + kx;
+                            FloatVector v = load(in, idx, s, map);
+                            IntVector vi = laneIndex.add(idx);
+                            if (best == null) {
+                                best = v;
+                                bestIdx = vi;
+                                continue;
+                            }
+                            // take v where best is not NaN and (v > best or v is NaN): first max wins, NaN wins
+                            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                                    .or(v.test(VectorOperators.IS_NAN))
+                                    .andNot(best.test(VectorOperators.IS_NAN));
+                            best = best.blend(v, take);
+                            bestIdx = bestIdx.blend(vi, take.cast(I));
+                        }
+                    }
+                    best.intoArray(out, outRow + x);
+                    bestIdx.intoArray(argmax, outRow + x);
+                }
+                // scalar tail and borders
+                for (int xx = 0; xx < ow; xx++) {
+                    if (xx >= x0 && xx < x) {
+                        continue;
+                    }
+                    int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
+                    int best = inBase + iy0 * w + ix0;
+                    for (int iy = iy0; iy < iy1; iy++) {
+                        for (int ix = ix0; ix < ix1; ix++) {
+                            int idx = inBase + iy * w + ix;
+                            if (!Float.isNaN(in[best]) && (in[idx] > in[best] || Float.isNaN(in[idx]))) {
+                                best = idx;
+                            }
+                        }
+                    }
+                    out[outRow + xx] = in[best];
+                    argmax[outRow + xx] = best;
+                }
+            }
+        });
     }
 
     @Override
     public void maxPool2dBackward(float[] dIn, float[] dOut, int[] argmax, PoolGeometry g) {
-        scalar.maxPool2dBackward(dIn, dOut, argmax, g);
+        checkPool(dOut, dIn, g, "dOut", "dIn");
+        ScalarKernels.checkArgmax(argmax, g);
+        int planeIn = g.h() * g.w(), planeOut = g.outH() * g.outW();
+        // argmax of a plane points into the same plane (checked), so planes are independent: scatter per plane
+        Parallel.forRange(g.n() * g.c(), plane -> {
+            java.util.Arrays.fill(dIn, plane * planeIn, (plane + 1) * planeIn, 0f);
+            for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) {
+                dIn[argmax[o]] += dOut[o];
+            }
+        });
     }
 
     @Override
     public void avgPool2dForward(float[] out, float[] in, PoolGeometry g) {
-        scalar.avgPool2dForward(out, in, g);
+        checkPool(out, in, g, "out", "in");
+        int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g, ow));
+        int[] map = laneOffsets(s);
+        Parallel.forRange(g.n() * g.c(), plane -> {
+            int inBase = plane * h * w;
+            for (int y = 0; y < oh; y++) {
+                int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
+                int outRow = (plane * oh + y) * ow;
+                int x = x0;
+                if (x + L <= x1) {
+                    // interior columns share the divisor: k times the padded-clipped window height
+                    float div = ScalarKernels.avgPoolDivisor(g, y, x0);
+                    // vector body
+                    for (; x + L <= x1; x += L) {
+                        int col = x * s - pad;
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int iy = iy0; iy < iy1; iy++) {
+                            for (int kx = 0; kx < k; kx++) {
+                                acc = acc.add(load(in, inBase + iy * w + col + kx, s, map));
+                            }
+                        }
+                        acc.div(div).intoArray(out, outRow + x);
+                    }
+                }
+                // scalar tail and borders
+                for (int xx = 0; xx < ow; xx++) {
+                    if (xx >= x0 && xx < x) {
+                        continue;
+                    }
+                    int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
+                    float acc = 0;
+                    for (int iy = iy0; iy < iy1; iy++) {
+                        for (int ix = ix0; ix < ix1; ix++) {
+                            acc += in[inBase + iy * w + ix];
+                        }
+                    }
+                    out[outRow + xx] = acc / ScalarKernels.avgPoolDivisor(g, y, xx);
+                }
+            }
+        });
     }
 
     @Override
     public void avgPool2dBackward(float[] dIn, float[] dOut, PoolGeometry g) {
-        scalar.avgPool2dBackward(dIn, dOut, g);
+        checkPool(dOut, dIn, g, "dOut", "dIn");
+        int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        // scatter per plane: each output spreads dOut / divisor over its window (clipped to the input)
+        Parallel.forRange(g.n() * g.c(), plane -> {
+            int inBase = plane * h * w;
+            java.util.Arrays.fill(dIn, inBase, inBase + h * w, 0f);
+            for (int y = 0; y < oh; y++) {
+                int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
+                for (int x = 0; x < ow; x++) {
+                    int ix0 = Math.max(x * s - pad, 0), ix1 = Math.min(x * s - pad + k, w);
+                    float v = dOut[(plane * oh + y) * ow + x] / ScalarKernels.avgPoolDivisor(g, y, x);
+                    for (int iy = iy0; iy < iy1; iy++) {
+                        for (int ix = ix0; ix < ix1; ix++) {
+                            dIn[inBase + iy * w + ix] += v;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     @Override
     public void globalAvgPoolForward(float[] out, float[] in, int n, int c, int hw) {
-        scalar.globalAvgPoolForward(out, in, n, c, hw);
+        checkGlobal(out, in, n, c, hw, "out", "in");
+        Parallel.forRange(n * c, p -> out[p] = (float) ((double) sum(in, p * hw, hw) / hw));
     }
 
     @Override
     public void globalAvgPoolBackward(float[] dIn, float[] dOut, int n, int c, int hw) {
-        scalar.globalAvgPoolBackward(dIn, dOut, n, c, hw);
+        checkGlobal(dOut, dIn, n, c, hw, "dOut", "dIn");
+        Parallel.forRange(n * c, p -> java.util.Arrays.fill(dIn, p * hw, (p + 1) * hw,
+                (float) ((double) dOut[p] / hw)));
+    }
+
+    // ---- elementwise --------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs body over [0, size) in fixed chunks of {@link #CHUNK}, in parallel. */
+    private static void chunks(int size, Range body) {
+        Parallel.forRange((size + CHUNK - 1) / CHUNK, i -> body.run(i * CHUNK, Math.min(size, (i + 1) * CHUNK)));
     }
 
     @Override
     public void reluForward(float[] out, float[] in, int size) {
-        scalar.reluForward(out, in, size);
+        checkElementwise(size, "out", out, "in", in, null, null);
+        chunks(size, (from, to) -> {
+            int i = from;
+            // vector body: lanewise MAX follows Math.max, so NaN propagates
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector.fromArray(S, in, i).max(0f).intoArray(out, i);
+            }
+            for (; i < to; i++) {
+                out[i] = Math.max(in[i], 0f);
+            }
+        });
     }
 
     @Override
     public void reluBackward(float[] dIn, float[] dOut, float[] out, int size) {
-        scalar.reluBackward(dIn, dOut, out, size);
-    }
-
-    @Override
-    public float softmaxCrossEntropyForward(float[] probs, float[] logits, int[] labels, int n, int classes) {
-        return scalar.softmaxCrossEntropyForward(probs, logits, labels, n, classes);
-    }
-
-    @Override
-    public void softmaxCrossEntropyBackward(float[] dLogits, float[] probs, int[] labels, int n, int classes) {
-        scalar.softmaxCrossEntropyBackward(dLogits, probs, labels, n, classes);
-    }
-
-    @Override
-    public void dropoutForward(float[] out, float[] mask, float[] in, float p, long seed, int size) {
-        scalar.dropoutForward(out, mask, in, p, seed, size);
-    }
-
-    @Override
-    public void dropoutBackward(float[] dIn, float[] dOut, float[] mask, int size) {
-        scalar.dropoutBackward(dIn, dOut, mask, size);
-    }
-
-    @Override
-    public void concatForward(float[] out, float[][] ins, int[] channels, int n, int hw) {
-        scalar.concatForward(out, ins, channels, n, hw);
-    }
-
-    @Override
-    public void concatBackward(float[][] dIns, float[] dOut, int[] channels, int n, int hw) {
-        scalar.concatBackward(dIns, dOut, channels, n, hw);
+        checkElementwise(size, "dIn", dIn, "dOut", dOut, "out", out);
+        chunks(size, (from, to) -> {
+            int i = from;
+            FloatVector zero = FloatVector.zero(S);
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, out, i).compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(S, dOut, i), on).intoArray(dIn, i);
+            }
+            for (; i < to; i++) {
+                dIn[i] = out[i] > 0 ? dOut[i] : 0f;
+            }
+        });
     }
 
     @Override
     public void addForward(float[] out, float[] a, float[] b, int size) {
-        scalar.addForward(out, a, b, size);
+        checkElementwise(size, "out", out, "a", a, "b", b);
+        chunks(size, (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+            }
+            for (; i < to; i++) {
+                out[i] = a[i] + b[i];
+            }
+        });
+    }
+
+    private static void multiply(float[] out, float[] a, float[] b, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    @Override
+    public void dropoutForward(float[] out, float[] mask, float[] in, float p, long seed, int size) {
+        checkElementwise(size, "out", out, "mask", mask, "in", in);
+        checkDropout(p);
+        float keep = 1f / (1f - p);
+        chunks(size, (from, to) -> {
+            // the mask is the reference's hash of (seed, i): identical for every implementation and thread count
+            for (int i = from; i < to; i++) {
+                mask[i] = ScalarKernels.dropoutUniform(seed, i) < p ? 0f : keep;
+            }
+            multiply(out, in, mask, from, to);
+        });
+    }
+
+    @Override
+    public void dropoutBackward(float[] dIn, float[] dOut, float[] mask, int size) {
+        checkElementwise(size, "dIn", dIn, "dOut", dOut, "mask", mask);
+        chunks(size, (from, to) -> multiply(dIn, dOut, mask, from, to));
+    }
+
+    // ---- softmax with cross-entropy -----------------------------------------------------------------
+
+    @Override
+    public float softmaxCrossEntropyForward(float[] probs, float[] logits, int[] labels, int n, int classes) {
+        checkSoftmax(probs, logits, labels, n, classes, "logits");
+        double[] rowLoss = new double[n]; // (n)
+        Parallel.forRange(n, r -> {
+            int off = r * classes;
+            // row max (lanewise MAX propagates NaN)
+            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            int i = 0;
+            for (int bound = S.loopBound(classes); i < bound; i += L) {
+                vmax = vmax.max(FloatVector.fromArray(S, logits, off + i));
+            }
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            for (; i < classes; i++) {
+                max = Math.max(max, logits[off + i]);
+            }
+            // exp(x - max) into probs, and its sum
+            FloatVector vm = FloatVector.broadcast(S, max), acc = FloatVector.zero(S);
+            i = 0;
+            for (int bound = S.loopBound(classes); i < bound; i += L) {
+                FloatVector e = FloatVector.fromArray(S, logits, off + i).sub(vm).lanewise(VectorOperators.EXP);
+                e.intoArray(probs, off + i);
+                acc = acc.add(e);
+            }
+            double total = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < classes; i++) {
+                float e = (float) Math.exp(logits[off + i] - max);
+                probs[off + i] = e;
+                total += e;
+            }
+            float invTotal = (float) (1.0 / total);
+            i = 0;
+            for (int bound = S.loopBound(classes); i < bound; i += L) {
+                FloatVector.fromArray(S, probs, off + i).mul(invTotal).intoArray(probs, off + i);
+            }
+            for (; i < classes; i++) {
+                probs[off + i] *= invTotal;
+            }
+            rowLoss[r] = -((double) logits[off + labels[r]] - max - Math.log(total));
+        });
+        double loss = 0;
+        for (double l : rowLoss) {
+            loss += l;
+        }
+        return (float) (loss / n);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(float[] dLogits, float[] probs, int[] labels, int n, int classes) {
+        checkSoftmax(probs, dLogits, labels, n, classes, "dLogits");
+        float invN = 1f / n;
+        Parallel.forRange(n, r -> {
+            int off = r * classes;
+            int i = 0;
+            for (int bound = S.loopBound(classes); i < bound; i += L) {
+                FloatVector.fromArray(S, probs, off + i).mul(invN).intoArray(dLogits, off + i);
+            }
+            for (; i < classes; i++) {
+                dLogits[off + i] = probs[off + i] * invN;
+            }
+            dLogits[off + labels[r]] = (probs[off + labels[r]] - 1f) * invN;
+        });
+    }
+
+    // ---- concat -------------------------------------------------------------------------------------
+
+    @Override
+    public void concatForward(float[] out, float[][] ins, int[] channels, int n, int hw) {
+        int total = checkConcat(out, ins, channels, n, hw, "out", "ins");
+        Parallel.forRange(n, b -> {
+            int offset = 0;
+            for (int k = 0; k < ins.length; k++) {
+                int len = channels[k] * hw;
+                System.arraycopy(ins[k], b * len, out, (b * total + offset) * hw, len);
+                offset += channels[k];
+            }
+        });
+    }
+
+    @Override
+    public void concatBackward(float[][] dIns, float[] dOut, int[] channels, int n, int hw) {
+        int total = checkConcat(dOut, dIns, channels, n, hw, "dOut", "dIns");
+        Parallel.forRange(n, b -> {
+            int offset = 0;
+            for (int k = 0; k < dIns.length; k++) {
+                int len = channels[k] * hw;
+                System.arraycopy(dOut, (b * total + offset) * hw, dIns[k], b * len, len);
+                offset += channels[k];
+            }
+        });
     }
 }

@@ -1,0 +1,29 @@
+package org.deeproots.nn.runtime;
+
+import org.deeproots.ops.spi.Kernels;
+
+/** ReLU, computed in place when its input has no other reader (see {@link Network}). */
+final class ReluLayer extends Layer {
+    ReluLayer(String name, int slot, int[] in, int[] outShape, int[][] inShapes) {
+        super(name, slot, in, outShape, inShapes);
+    }
+
+    @Override
+    boolean backwardReadsOutput() {
+        return true;
+    }
+
+    @Override
+    void forward(Kernels k, Workspace ws, boolean training) {
+        k.reluForward(ws.act(slot), ws.act(in[0]), ws.n() * product(outShape));
+    }
+
+    @Override
+    void backward(Kernels k, Workspace ws) {
+        float[] dIn = ws.gradIn(in[0]);
+        if (dIn != null) {
+            k.reluBackward(dIn, ws.gradOut(slot), ws.act(slot), ws.n() * product(outShape));
+            ws.gradDone(in[0], dIn);
+        }
+    }
+}
