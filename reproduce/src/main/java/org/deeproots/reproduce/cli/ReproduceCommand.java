@@ -84,7 +84,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         SweepPlan sweep = accuracy ? SweepPlan.nin(data, seeds, epochs, batch, lr, limit) : null;
         List<String> trainExtra = new ArrayList<>();
         Reproduction r = new Reproduction(engine, Models::create, paper,
-                new CliTrainer(Roots::run, trainExtra), Collaborators.activationProbe(), env, System.out);
+                new CliTrainer(Roots::run, trainExtra), Collaborators.activationProbe(data), env, System.out);
         r.run(new Reproduction.Config(out, commandLine(), quick ? TimingPlan.quick() : TimingPlan.standard(),
                 CostTables.paperFamilies(), sweep, checkpoints, 256, "resnet50", "root-64"));
         return 0;

@@ -1,6 +1,10 @@
 package org.deeproots.reproduce.report;
 
+import org.deeproots.ops.KernelProvider;
+import org.deeproots.reproduce.paper.PaperFacts;
 import org.deeproots.reproduce.sweep.ActivationProbe;
+import org.deeproots.reproduce.sweep.NinActivationProbe;
+import org.deeproots.reproduce.timing.CpuEngine;
 import org.deeproots.reproduce.timing.ForwardEngine;
 
 /** The real implementations behind the reproduction's interfaces (runtime, paper facts, GPU backends). */
@@ -16,8 +20,9 @@ public final class Collaborators {
      */
     public static ForwardEngine forDevice(String device) {
         switch (device) {
-            case "cpu" -> throw new IllegalStateException("the CPU runtime (org.deeproots.nn.runtime) is not built "
-                    + "yet; timings need it");
+            case "cpu" -> {
+                return new CpuEngine(KernelProvider.kernels());
+            }
             case "opencl", "cuda" -> throw new IllegalStateException("--device " + device
                     + ": GPU forward timing is not wired into roots reproduce yet");
             default -> throw new IllegalArgumentException("--device must be cpu, opencl or cuda, got '" + device + "'");
@@ -26,11 +31,11 @@ public final class Collaborators {
 
     /** The paper's numbers. */
     public static PaperNumbers paperNumbers() {
-        return PaperNumbers.NONE;
+        return new PaperFactsNumbers(PaperFacts.load());
     }
 
-    /** Loads trained checkpoints and records layer outputs (null while the runtime cannot). */
-    public static ActivationProbe activationProbe() {
-        return null;
+    /** Loads trained NiN checkpoints and records layer outputs on the test images of {@code data}. */
+    public static ActivationProbe activationProbe(String data) {
+        return new NinActivationProbe(data, KernelProvider.kernels());
     }
 }

@@ -257,12 +257,16 @@ public final class Reproduction {
         return total;
     }
 
-    /** Training ~ 3 forward passes per image plus one test pass, from this run's NiN timings (NaN without). */
+    /**
+     * Training ~ 3 forward passes per image plus one test pass, from this run's NiN timings of the variant (or of
+     * orig when the variant was not timed); NaN without NiN timings.
+     */
     static double estimateSweepSeconds(SweepPlan s, List<SweepRun> pending, List<TimingRow> timings) {
         double total = 0;
         for (SweepRun r : pending) {
             TimingRow t = timings.stream().filter(x -> x.model().equals(s.model()) && x.variant().equals(r.variant()))
-                    .findFirst().orElse(null);
+                    .findFirst().orElse(timings.stream().filter(x -> x.model().equals(s.model())
+                            && x.variant().equals("orig")).findFirst().orElse(null));
             if (t == null) {
                 return Double.NaN;
             }

@@ -109,20 +109,32 @@ public final class AccuracySweep {
         return results;
     }
 
-    /** The checkpoint a run left: the newest file that is not the metrics file, the marker or a temp file. */
+    /**
+     * The checkpoint a run left: the newest {@code *.ckpt} ({@code roots train} writes {@code <model>-<variant>.ckpt}),
+     * else the newest file that is not the metrics file, the marker, a text file or a temp file; null when none.
+     */
     public static Path checkpoint(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Path ckpt = files.filter(p -> p.getFileName().toString().endsWith(".ckpt") && Files.isRegularFile(p))
+                    .max(AccuracySweep::byTime).orElse(null);
+            if (ckpt != null) {
+                return ckpt;
+            }
+        }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).filter(p -> {
                 String n = p.getFileName().toString();
                 return !n.equals(METRICS_FILE) && !n.equals(DONE_FILE) && !n.endsWith(".tmp") && !n.startsWith(".")
                         && !n.endsWith(".csv") && !n.endsWith(".txt") && !n.endsWith(".log") && !n.endsWith(".json");
-            }).max((a, b) -> {
-                try {
-                    return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).orElse(null);
+            }).max(AccuracySweep::byTime).orElse(null);
+        }
+    }
+
+    private static int byTime(Path a, Path b) {
+        try {
+            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+        } catch (IOException e) {
+            return 0;
         }
     }
 }
