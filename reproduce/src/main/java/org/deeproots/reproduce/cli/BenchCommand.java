@@ -4,7 +4,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code roots bench}: Benchmarks: ops, peak, compare (not built yet). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: ops, peak, compare")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: ops, peak, compare",
+        subcommands = {BenchCompareCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -65,6 +65,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.05", description = "--accuracy: learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--time-budget",
+            description = "Minutes the CPU timings may take; runs per variant are cut to fit (default: 8, --quick: 3).")
+    Double timeBudget;
+
     @Option(names = "--checkpoints",
             description = "Folder of earlier sweep runs (<variant>-seed<N>/) for the correlation heatmaps "
                     + "(default: OUT/sweep).")
@@ -77,6 +81,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + t);
         }
+        double budget = timeBudget != null ? timeBudget : quick ? 3 : 8;
+        if (!(budget > 0)) {
+            throw new IllegalArgumentException("--time-budget must be > 0 minutes, got " + budget);
+        }
         Parallel.setThreads(t);
         ForwardEngine engine = Collaborators.forDevice(device);
         PaperNumbers paper = Collaborators.paperNumbers();
@@ -86,7 +94,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Reproduction r = new Reproduction(engine, Models::create, paper,
                 new CliTrainer(Roots::run, trainExtra), Collaborators.activationProbe(data), env, System.out);
         r.run(new Reproduction.Config(out, commandLine(), quick ? TimingPlan.quick() : TimingPlan.standard(),
-                CostTables.paperFamilies(), sweep, checkpoints, 256, "resnet50", "root-64"));
+                CostTables.paperFamilies(), sweep, checkpoints, 256, "resnet50", "root-64", budget * 60));
         return 0;
     }
 

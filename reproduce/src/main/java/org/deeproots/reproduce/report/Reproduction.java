@@ -46,9 +46,12 @@ public final class Reproduction {
      * @param correlationImages test images for the correlation heatmaps
      * @param perLayerModel  model whose orig and last variant are compared layer by layer (null: skip)
      * @param perLayerVariant the variant compared with orig in the per-layer figure
+     * @param timingBudgetSeconds the most the CPU timings may take (runs per variant are cut to fit; infinite:
+     *                        no cap)
      */
     public record Config(Path out, String command, TimingPlan timingPlan, List<CostTables.Family> families,
-            SweepPlan sweep, Path checkpointDir, int correlationImages, String perLayerModel, String perLayerVariant) {
+            SweepPlan sweep, Path checkpointDir, int correlationImages, String perLayerModel, String perLayerVariant,
+            double timingBudgetSeconds) {
     }
 
     /** NiN layers whose correlation the paper shows (conv2c -> conv3a) and the variants shown. */
@@ -85,7 +88,10 @@ public final class Reproduction {
         if (c.timingPlan() != null) {
             double est = estimateTimingSeconds(c.timingPlan());
             progress.printf(Locale.ROOT, "Estimated time for the CPU timings: about %.1f min (%d variants; "
-                    + "calibrated on a short run)%n", est / 60, c.timingPlan().variantCount());
+                    + "calibrated on a short run)%s%n", Math.min(est, c.timingBudgetSeconds()) / 60,
+                    c.timingPlan().variantCount(), est > c.timingBudgetSeconds() ? String.format(Locale.ROOT,
+                            "; the plan's %d-%d runs per variant would take %.1f min, so runs are cut to fit",
+                            c.timingPlan().minReps(), c.timingPlan().maxReps(), est / 60) : "");
         }
 
         progress.println("[1/4] cost tables");
@@ -94,7 +100,8 @@ public final class Reproduction {
         List<TimingRow> timings = List.of();
         if (c.timingPlan() != null) {
             progress.println("[2/4] CPU forward timings");
-            timings = new CpuTimings(engine, catalog, paper, env.threads(), progress).run(c.timingPlan());
+            timings = new CpuTimings(engine, catalog, paper, env.threads(), progress).run(c.timingPlan(),
+                    c.timingBudgetSeconds());
             CpuTimings.writeCsv(c.out().resolve("cpu_timings.csv"), timings);
         } else {
             progress.println("[2/4] CPU forward timings: skipped");
@@ -151,7 +158,7 @@ public final class Reproduction {
         correlations(c, sweepDir, runs, fig, notes);
 
         double secs = (System.nanoTime() - t0) / 1e9;
-        String method = c.timingPlan() == null ? "" : timingMethod(c.timingPlan());
+        String method = c.timingPlan() == null ? "" : timingMethod(c.timingPlan(), c.timingBudgetSeconds(), timings);
         ReportData data = new ReportData(env, c.command(), method, costs, timings, accuracy, accuracyStatus,
                 fig.written(), notes, paper, secs);
         Path report = ReportBuilder.write(c.out(), data);
@@ -217,7 +224,7 @@ public final class Reproduction {
         };
     }
 
-    static String timingMethod(TimingPlan p) {
+    static String timingMethod(TimingPlan p, double budgetSeconds, List<TimingRow> rows) {
         StringBuilder sb = new StringBuilder("Forward pass of the whole batch (inference mode, random weights), ");
         sb.append(p.warmup()).append(" untimed warm-up run(s), then ").append(p.minReps()).append(" to ")
                 .append(p.maxReps()).append(" timed runs (as many as fit about ")
@@ -229,6 +236,12 @@ public final class Reproduction {
         }
         sb.append(String.join(", ", b)).append(" (the paper's for ResNet-50 and GoogLeNet; it does not state "
                 + "NiN's).");
+        long cut = rows.stream().filter(r -> r.reps() < p.minReps()).count();
+        if (cut > 0) {
+            sb.append(String.format(Locale.ROOT, " To stay within the %.1f min time budget, %d of %d variants got "
+                    + "fewer than %d timed runs (see the runs column): their medians are less reliable.",
+                    budgetSeconds / 60, cut, rows.size(), p.minReps()));
+        }
         return sb.toString();
     }
 

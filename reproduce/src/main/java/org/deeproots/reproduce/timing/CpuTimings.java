@@ -29,21 +29,42 @@ public final class CpuTimings {
         this.progress = progress;
     }
 
-    /** Times every variant of the plan; rows in plan order. */
+    /** Times every variant of the plan with no overall time limit; rows in plan order. */
     public List<TimingRow> run(TimingPlan plan) {
+        return run(plan, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Times every variant of the plan; rows in plan order. The remaining time is shared among the remaining
+     * variants in proportion to their work (multiply-adds x batch), so the run ends near {@code budgetSeconds};
+     * a variant whose share is too small for the plan's runs gets fewer (at least one, after its warm-up).
+     */
+    public List<TimingRow> run(TimingPlan plan, double budgetSeconds) {
         ForwardTimer timer = new ForwardTimer(plan.warmup(), plan.minReps(), plan.maxReps(), plan.secondsPerVariant());
         List<TimingRow> rows = new ArrayList<>();
         int done = 0;
         int total = plan.variantCount();
+        double workLeft = 0;
+        for (ModelTiming m : plan.models()) {
+            for (String variant : m.variants()) {
+                workLeft += (double) catalog.create(m.model(), variant, m.input(), m.classes()).multiplyAdds()
+                        * m.batch();
+            }
+        }
         long start = System.nanoTime();
         for (ModelTiming m : plan.models()) {
             double origMs = Double.NaN;
             double paperOrig = paper.row(m.model(), "orig").map(PaperRow::cpuMsPerImage).orElse(Double.NaN);
             for (String variant : m.variants()) {
                 ModelSpec spec = catalog.create(m.model(), variant, m.input(), m.classes());
+                double work = (double) spec.multiplyAdds() * m.batch();
+                double left = budgetSeconds - (System.nanoTime() - start) / 1e9;
+                double cap = Double.isInfinite(budgetSeconds) ? Double.POSITIVE_INFINITY
+                        : Math.max(0, left) * work / Math.max(workLeft, 1);
+                workLeft -= work;
                 Measurement meas;
                 try (ForwardEngine.Forward f = engine.prepare(spec, m.batch())) {
-                    meas = timer.time(f);
+                    meas = timer.time(f, cap);
                 }
                 double ms = meas.medianMsPerBatch() / m.batch();
                 if (variant.equals("orig")) {

@@ -61,11 +61,26 @@ public final class ForwardTimer {
 
     /** Runs the warm-up and the timed runs. */
     public Measurement time(ForwardEngine.Forward forward) {
+        return time(forward, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Runs the warm-up and the timed runs, with a hard cap on the whole (warm-up included): when the cap is
+     * tighter than the budget, fewer runs than {@code minReps} are made, but always at least one.
+     *
+     * @param capSeconds the most this call should take
+     */
+    public Measurement time(ForwardEngine.Forward forward, double capSeconds) {
+        long start = nanoClock.getAsLong();
         double last = 0;
         for (int i = 0; i < warmup; i++) {
             last = timeOnce(forward);
         }
         int reps = repsFor(last);
+        double left = capSeconds * 1000.0 - (nanoClock.getAsLong() - start) / 1e6;
+        if (reps * last > left) {
+            reps = (int) Math.max(1, Math.floor(left / Math.max(last, 1e-6)));
+        }
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
             ms[i] = timeOnce(forward);

@@ -39,7 +39,7 @@ class ReproductionTest {
                         new int[] {3, 16, 16}, 10),
                 new CostTables.Family("resnet50", List.of("orig", "root-4"), new int[] {3, 16, 16}, 10));
         return new Reproduction.Config(out, "roots reproduce --test", plan, families, sweep, null, 3, "resnet50",
-                "root-4");
+                "root-4", 60);
     }
 
     static Reproduction reproduction(Fakes.CountingTrainer trainer, PrintStream log) {

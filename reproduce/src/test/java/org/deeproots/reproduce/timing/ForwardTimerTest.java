@@ -31,6 +31,18 @@ class ForwardTimerTest {
     }
 
     @Test
+    void aTightCapCutsRunsBelowTheMinimumButKeepsOne() {
+        AtomicLong now = new AtomicLong();
+        ForwardTimer t = new ForwardTimer(1, 3, 7, 100.0, now::get);
+        // every run takes 1 s; cap 3.5 s: 1 s warm-up leaves room for 2 timed runs (not the minimum 3)
+        assertEquals(2, t.time(() -> now.addAndGet(1_000_000_000L), 3.5).reps());
+        // a cap already spent by the warm-up still gives one timed run
+        assertEquals(1, t.time(() -> now.addAndGet(1_000_000_000L), 0.5).reps());
+        // no cap: the budget rules (7 runs fit 100 s)
+        assertEquals(7, t.time(() -> now.addAndGet(1_000_000_000L)).reps());
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, 3, 2, 1));
