@@ -15,6 +15,8 @@ import org.deeproots.ops.spi.PoolGeometry;
 abstract class DeviceBackend implements Backend {
     /** Work-group (CUDA block) size of every launch; {@code DR_WG} in dr_gpu.h. */
     static final int WORK_GROUP = 128;
+    /** Convolutions with at least this many output channels per group use the tiled forward kernel. */
+    static final int TILED_MIN_OUT_PER_GROUP = 32;
 
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong uploadBytes = new AtomicLong();
@@ -22,6 +24,7 @@ abstract class DeviceBackend implements Backend {
     private final AtomicLong downloadBytes = new AtomicLong();
     private final AtomicLong launches = new AtomicLong();
     private DeviceBuffer lossScratch; // (n) per-sample losses of softmaxCrossEntropyForward
+    private DeviceBuffer scratch;     // partial sums of the tiled weight gradient, grown on demand
 
     /** Launches {@code kernel} over {@code items} work-items (rounded up to the work-group size). */
     protected abstract void launchKernel(String kernel, int items, Object... args);
@@ -129,6 +132,10 @@ abstract class DeviceBackend implements Backend {
 
     // ---- convolution -------------------------------------------------------------------------------
 
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
     private Object[] convArgs(ConvGeometry g) {
         return new Object[] {g.n(), g.inC(), g.outC(), g.groups(), g.h(), g.w(), g.kh(), g.kw(), g.stride(),
                 g.pad(), g.outH(), g.outW()};
@@ -150,8 +157,16 @@ abstract class DeviceBackend implements Backend {
         if (bias != null) {
             require("bias", bias, g.outC());
         }
-        launch("conv2d_fwd", g.outputSize(), concat(new Object[] {out, in, weight, bias == null ? weight : bias,
-                bias == null ? 0 : 1}, convArgs(g)));
+        Object[] args = concat(new Object[] {out, in, weight, bias == null ? weight : bias, bias == null ? 0 : 1},
+                convArgs(g));
+        if (g.outPerGroup() >= TILED_MIN_OUT_PER_GROUP) {
+            // implicit GEMM in 64 x 64 tiles, one work-group per tile
+            long positions = (long) g.n() * g.outH() * g.outW();
+            long tiles = g.groups() * ceilDiv(g.outPerGroup(), 64) * ceilDiv(positions, 64);
+            launch("conv2d_fwd_tiled", Math.toIntExact(tiles * WORK_GROUP), args);
+        } else {
+            launch("conv2d_fwd", g.outputSize(), args);
+        }
     }
 
     @Override
@@ -171,7 +186,22 @@ abstract class DeviceBackend implements Backend {
         if (dBias != null) {
             require("dBias", dBias, g.outC());
         }
-        launch("conv2d_bwd_weight", g.weightSize(), concat(new Object[] {dWeight, dOut, in}, convArgs(g)));
+        if (g.outPerGroup() >= TILED_MIN_OUT_PER_GROUP) {
+            // 64 x 64 tiles of the weight gradient, the positions split into slices summed afterwards
+            long positions = (long) g.n() * g.outH() * g.outW();
+            int splits = (int) Math.min(64, ceilDiv(positions, 1024));
+            int chunk = (int) ceilDiv(positions, splits);
+            long tiles = g.groups() * ceilDiv(g.outPerGroup(), 64)
+                    * ceilDiv((long) g.inPerGroup() * g.kh() * g.kw(), 64) * splits;
+            DeviceBuffer target = splits == 1 ? dWeight : scratch((long) splits * g.weightSize());
+            launch("conv2d_bwd_weight_tiled", Math.toIntExact(tiles * WORK_GROUP),
+                    concat(new Object[] {target, dOut, in, splits, chunk}, convArgs(g)));
+            if (splits > 1) {
+                launch("sum_parts", g.weightSize(), dWeight, target, splits, g.weightSize());
+            }
+        } else {
+            launch("conv2d_bwd_weight", g.weightSize(), concat(new Object[] {dWeight, dOut, in}, convArgs(g)));
+        }
         if (dBias != null) {
             launch("channel_sum", g.outC(), dBias, dOut, g.n(), g.outC(), g.outH() * g.outW());
         }
@@ -443,8 +473,23 @@ abstract class DeviceBackend implements Backend {
         launch("add_fwd", size, out, a, b, size);
     }
 
+    /** A device buffer of at least {@code elements} values for intermediate results (reused, grown on demand). */
+    private DeviceBuffer scratch(long elements) {
+        if (scratch == null || scratch.elements() < elements) {
+            if (scratch != null) {
+                scratch.close();
+            }
+            scratch = allocate(Math.toIntExact(elements));
+        }
+        return scratch;
+    }
+
     @Override
     public void close() {
+        if (scratch != null) {
+            scratch.close();
+            scratch = null;
+        }
         if (lossScratch != null) {
             lossScratch.close();
             lossScratch = null;

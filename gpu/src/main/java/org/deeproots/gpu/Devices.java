@@ -38,6 +38,20 @@ public final class Devices {
         };
     }
 
+    /**
+     * Opens the named backend, or the CPU backend when it is unavailable here: the reason goes to {@code warn}
+     * (e.g. {@code System.err::println}), so that a run asked for {@code cuda} on a machine without a driver still
+     * runs, on the CPU kernels. An unknown name still throws IllegalArgumentException.
+     */
+    public static Backend openOrCpu(String name, java.util.function.Consumer<String> warn) {
+        try {
+            return open(name);
+        } catch (BackendUnavailableException e) {
+            warn.accept("device " + name + " unavailable (" + oneLine(e.getMessage()) + "); running on the CPU");
+            return open("cpu");
+        }
+    }
+
     /** Opens every backend once to see whether it runs here; never throws for an unavailable one. */
     public static List<BackendInfo> probe() {
         List<BackendInfo> out = new ArrayList<>();

@@ -45,7 +45,15 @@ public final class OpCheck {
             new ConvGeometry(1, 3, 5, 1, 13, 13, 7, 7, 2, 3),
             new ConvGeometry(2, 25, 50, 25, 6, 6, 3, 3, 1, 1),
             new ConvGeometry(1, 2, 13, 1, 3, 3, 3, 3, 1, 0),
-            new ConvGeometry(1, 4, 4, 2, 7, 9, 3, 1, 1, 1));
+            new ConvGeometry(1, 4, 4, 2, 7, 9, 3, 1, 1, 1),
+            // >= 32 outputs per group: the tiled forward kernel (tile edges, K not a multiple of 16, groups 2)
+            new ConvGeometry(2, 8, 64, 1, 9, 9, 3, 3, 1, 1),
+            new ConvGeometry(1, 64, 96, 2, 7, 7, 1, 1, 2, 0),
+            new ConvGeometry(3, 13, 40, 1, 5, 5, 1, 1, 1, 0),
+            new ConvGeometry(1, 50, 130, 1, 6, 5, 3, 3, 2, 2),
+            // more than 1024 output positions: the weight gradient is split over position slices and summed
+            new ConvGeometry(4, 16, 32, 1, 20, 20, 3, 3, 1, 1),
+            new ConvGeometry(2, 32, 64, 2, 30, 30, 1, 1, 1, 0));
 
     /** Pooling: (n, c, h, w, kernel, stride, pad, ceilMode). */
     public static final List<PoolGeometry> POOLS = List.of(

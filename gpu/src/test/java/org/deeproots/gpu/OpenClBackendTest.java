@@ -107,6 +107,22 @@ class OpenClBackendTest {
         assertTrue(e.getMessage().startsWith("/nonexistent/libOpenCL.so.1 not found"), e.getMessage());
     }
 
+    @Test
+    void devicesOpenByNameAndFallBackToTheCpu() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Devices.open("tpu"));
+        assertEquals("device must be one of [cpu, opencl, cuda], got 'tpu'", e.getMessage());
+        List<String> warnings = new ArrayList<>();
+        try (Backend b = Devices.openOrCpu("cuda", warnings::add)) { // no NVIDIA driver on CI machines
+            if (b.name().equals("cpu")) {
+                assertEquals(1, warnings.size());
+                assertTrue(warnings.get(0).startsWith("device cuda unavailable ("), warnings.get(0));
+            }
+        }
+        try (Backend b = Devices.openOrCpu("cpu", warnings::add)) {
+            assertEquals("cpu", b.name());
+        }
+    }
+
     /** With an empty vendors directory the ICD loader finds no platform: probe says so (fresh JVM). */
     @Test
     void noPlatformIsReported(@TempDir Path empty) throws Exception {

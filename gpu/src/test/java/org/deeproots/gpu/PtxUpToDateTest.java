@@ -76,7 +76,8 @@ class PtxUpToDateTest {
         String ptx = KernelSource.ptx();
         assertTrue(ptx.contains("\n.target sm_90\n"), "target sm_90");
         assertEquals("9.0", Cuda.ptxVersion(ptx));
-        for (String k : List.of("conv2d_fwd", "conv2d_bwd_input", "conv2d_bwd_weight", "channel_sum", "linear_fwd",
+        for (String k : List.of("conv2d_fwd", "conv2d_fwd_tiled", "conv2d_bwd_input", "conv2d_bwd_weight",
+                "conv2d_bwd_weight_tiled", "sum_parts", "channel_sum", "linear_fwd",
                 "linear_bwd_input", "linear_bwd_weight", "bn_stats", "bn_apply", "bn_inference", "bn_bwd_reduce",
                 "bn_bwd_input", "maxpool_fwd", "maxpool_bwd", "avgpool_fwd", "avgpool_bwd", "gap_fwd", "gap_bwd",
                 "relu_fwd", "relu_bwd", "add_fwd", "fill_f", "concat_fwd_part", "concat_bwd_part", "softmax_ce_fwd",

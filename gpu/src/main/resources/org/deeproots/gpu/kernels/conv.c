@@ -105,3 +105,190 @@ KERNEL channel_sum(GLOBAL float *dBias, GLOBAL const float *dOut, int n, int c, 
     }
     dBias[ch] = acc;
 }
+
+/* Tiled forward (implicit GEMM), used when a group has at least 32 output channels. Per group g:
+ * out[oc][p] = sum_k weight[oc][k] * x[k][p], k = (ic, ky, kx) over the group's inputs, p = (b, oy, ox).
+ * One work-group of DR_WG (128) items computes a 64 (oc) x 64 (p) tile, staging 16-deep slices of weight and
+ * input in local memory; item (ty, tx) = (tid / 16, tid % 16) owns oc = ty + 8i (i < 8), p = tx + 16j (j < 4).
+ * Launch tiles = groups * ceil(ocPer / 64) * ceil(n * oh * ow / 64) work-groups. */
+#define CT_M 64
+#define CT_N 64
+#define CT_K 16
+KERNEL conv2d_fwd_tiled(GLOBAL float *out, GLOBAL const float *in, GLOBAL const float *weight,
+                        GLOBAL const float *bias, int hasBias, int n, int inC, int outC, int groups, int h, int w,
+                        int kh, int kw, int stride, int pad, int oh, int ow) {
+    LOCAL float ws[CT_K][CT_M];
+    LOCAL float xs[CT_K][CT_N];
+    int icPer = inC / groups;
+    int ocPer = outC / groups;
+    int K = icPer * kh * kw;
+    int P = n * oh * ow;
+    int khw = kh * kw;
+    int ohw = oh * ow;
+    int tilesN = (P + CT_N - 1) / CT_N;
+    int tilesM = (ocPer + CT_M - 1) / CT_M;
+    int tile = GROUP_ID;
+    int tn = tile % tilesN;
+    int tm = (tile / tilesN) % tilesM;
+    int g = tile / (tilesN * tilesM);
+    int tid = LID;
+    int tx = tid % 16;
+    int ty = tid / 16;
+    float acc[8][4];
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    GLOBAL const float *wg = weight + (g * ocPer) * K;
+    for (int k0 = 0; k0 < K; k0 += CT_K) {
+        for (int r = 0; r < (CT_K * CT_M) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int kk = e % CT_K;
+            int mm = e / CT_K;
+            int oc = tm * CT_M + mm;
+            int k = k0 + kk;
+            ws[kk][mm] = (oc < ocPer && k < K) ? wg[oc * K + k] : 0.0f;
+        }
+        for (int r = 0; r < (CT_K * CT_N) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int nn = e % CT_N;
+            int kk = e / CT_N;
+            int p = tn * CT_N + nn;
+            int k = k0 + kk;
+            float v = 0.0f;
+            if (p < P && k < K) {
+                int ic = k / khw;
+                int kr = k - ic * khw;
+                int ky = kr / kw;
+                int kx = kr - ky * kw;
+                int b = p / ohw;
+                int pr = p - b * ohw;
+                int oy = pr / ow;
+                int ox = pr - oy * ow;
+                int y = oy * stride - pad + ky;
+                int x = ox * stride - pad + kx;
+                if (y >= 0 && y < h && x >= 0 && x < w) v = in[((b * inC + g * icPer + ic) * h + y) * w + x];
+            }
+            xs[kk][nn] = v;
+        }
+        BARRIER();
+        for (int kk = 0; kk < CT_K; kk++) {
+            float a[8];
+            float bv[4];
+            for (int i = 0; i < 8; i++) a[i] = ws[kk][ty + 8 * i];
+            for (int j = 0; j < 4; j++) bv[j] = xs[kk][tx + 16 * j];
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 4; j++) acc[i][j] += a[i] * bv[j];
+        }
+        BARRIER();
+    }
+    for (int i = 0; i < 8; i++) {
+        int oc = tm * CT_M + ty + 8 * i;
+        if (oc >= ocPer) continue;
+        int ocg = g * ocPer + oc;
+        float bo = hasBias ? bias[ocg] : 0.0f;
+        for (int j = 0; j < 4; j++) {
+            int p = tn * CT_N + tx + 16 * j;
+            if (p >= P) continue;
+            int b = p / ohw;
+            int pr = p - b * ohw;
+            out[(b * outC + ocg) * ohw + pr] = acc[i][j] + bo;
+        }
+    }
+}
+
+/* Tiled weight gradient, used with the tiled forward: per group g, dWeight[oc][k] = sum_p dOut[oc][p] * x[k][p].
+ * One work-group computes a 64 (oc) x 64 (k) tile over one slice [p0, p1) of the n * oh * ow positions, 16
+ * positions at a time; with several slices (splits > 1) each writes its partial tile to part + split * size and
+ * sum_parts adds them. item (ty, tx) owns oc = ty + 8i (i < 8), k = tx + 16j (j < 4).
+ * Launch groups * ceil(ocPer / 64) * ceil(K / 64) * splits work-groups. */
+KERNEL conv2d_bwd_weight_tiled(GLOBAL float *part, GLOBAL const float *dOut, GLOBAL const float *in, int splits,
+                               int chunk, int n, int inC, int outC, int groups, int h, int w,
+                               int kh, int kw, int stride, int pad, int oh, int ow) {
+    LOCAL float ds[CT_K][CT_M];
+    LOCAL float xs[CT_K][CT_N];
+    int icPer = inC / groups;
+    int ocPer = outC / groups;
+    int K = icPer * kh * kw;
+    int P = n * oh * ow;
+    int khw = kh * kw;
+    int ohw = oh * ow;
+    int tilesK = (K + CT_N - 1) / CT_N;
+    int tilesM = (ocPer + CT_M - 1) / CT_M;
+    int tile = GROUP_ID;
+    int split = tile % splits;
+    int tk = (tile / splits) % tilesK;
+    int tm = (tile / (splits * tilesK)) % tilesM;
+    int g = tile / (splits * tilesK * tilesM);
+    int p0 = split * chunk;
+    int p1 = p0 + chunk < P ? p0 + chunk : P;
+    int tid = LID;
+    int tx = tid % 16;
+    int ty = tid / 16;
+    float acc[8][4];
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    for (int q0 = p0; q0 < p1; q0 += CT_K) {
+        for (int r = 0; r < (CT_K * CT_M) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int pp = e % CT_K;
+            int mm = e / CT_K;
+            int oc = tm * CT_M + mm;
+            int p = q0 + pp;
+            float v = 0.0f;
+            if (oc < ocPer && p < p1) {
+                int b = p / ohw;
+                v = dOut[(b * outC + g * ocPer + oc) * ohw + (p - b * ohw)];
+            }
+            ds[pp][mm] = v;
+        }
+        for (int r = 0; r < (CT_K * CT_N) / DR_WG; r++) {
+            int e = tid + DR_WG * r;
+            int pp = e % CT_K;
+            int kk = e / CT_K;
+            int k = tk * CT_N + kk;
+            int p = q0 + pp;
+            float v = 0.0f;
+            if (k < K && p < p1) {
+                int ic = k / khw;
+                int kr = k - ic * khw;
+                int ky = kr / kw;
+                int kx = kr - ky * kw;
+                int b = p / ohw;
+                int pr = p - b * ohw;
+                int oy = pr / ow;
+                int ox = pr - oy * ow;
+                int y = oy * stride - pad + ky;
+                int x = ox * stride - pad + kx;
+                if (y >= 0 && y < h && x >= 0 && x < w) v = in[((b * inC + g * icPer + ic) * h + y) * w + x];
+            }
+            xs[pp][kk] = v;
+        }
+        BARRIER();
+        for (int pp = 0; pp < CT_K; pp++) {
+            float a[8];
+            float bv[4];
+            for (int i = 0; i < 8; i++) a[i] = ds[pp][ty + 8 * i];
+            for (int j = 0; j < 4; j++) bv[j] = xs[pp][tx + 16 * j];
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 4; j++) acc[i][j] += a[i] * bv[j];
+        }
+        BARRIER();
+    }
+    GLOBAL float *dst = part + split * (outC * K);
+    for (int i = 0; i < 8; i++) {
+        int oc = tm * CT_M + ty + 8 * i;
+        if (oc >= ocPer) continue;
+        for (int j = 0; j < 4; j++) {
+            int k = tk * CT_N + tx + 16 * j;
+            if (k < K) dst[(g * ocPer + oc) * K + k] = acc[i][j];
+        }
+    }
+}
+
+/* out[i] = sum over s < splits of part[s * size + i]. */
+KERNEL sum_parts(GLOBAL float *out, GLOBAL const float *part, int splits, int size) {
+    int i = GID0;
+    if (i >= size) return;
+    float acc = 0.0f;
+    for (int s = 0; s < splits; s++) acc += part[s * size + i];
+    out[i] = acc;
+}

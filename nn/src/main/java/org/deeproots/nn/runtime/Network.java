@@ -36,7 +36,7 @@ public final class Network {
     private final Layer[] layers;
     private final int[] sampleSize;   // per slot: elements per sample
     private final int[] lastUse;      // per slot: index of the last layer reading it (-1: none)
-    private final boolean[] inPlace;  // per slot: output written over its input's buffer
+    private final int[] aliasOf;      // per slot: the input slot whose buffer the output overwrites, or -1
     private final List<Parameter> parameters;
     private final Map<String, Parameter> byName;
 
@@ -79,11 +79,18 @@ public final class Network {
             throw new IllegalArgumentException(spec + ": output node " + spec.output().name() + " gives "
                     + sampleSize[nodes.size()] + " values per sample, expected one per class (" + spec.classes() + ")");
         }
-        inPlace = new boolean[nodes.size() + 1];
+        aliasOf = new int[nodes.size() + 1];
+        Arrays.fill(aliasOf, -1);
         for (Layer l : layers) {
-            // ReLU overwrites its input when nothing else reads it and the input's backward does not need it
-            inPlace[l.slot] = l instanceof ReluLayer && l.in[0] != 0 && readers[l.in[0]] == 1
-                    && !layers[l.in[0] - 1].backwardReadsOutput();
+            // ReLU and residual add overwrite an input that nothing else reads and whose backward does not need it
+            if (l instanceof ReluLayer || l instanceof AddLayer) {
+                for (int i = l.in.length - 1; i >= 0 && aliasOf[l.slot] < 0; i--) {
+                    int s = l.in[i];
+                    if (s != 0 && readers[s] == 1 && !layers[s - 1].backwardReadsOutput()) {
+                        aliasOf[l.slot] = s;
+                    }
+                }
+            }
         }
         List<Parameter> ps = new ArrayList<>();
         Map<String, Parameter> names = new LinkedHashMap<>();
@@ -271,8 +278,9 @@ public final class Network {
         return lastUse[slot];
     }
 
-    boolean inPlace(int slot) {
-        return inPlace[slot];
+    /** The input slot whose buffer this slot's output overwrites in place, or -1. */
+    int aliasOf(int slot) {
+        return aliasOf[slot];
     }
 
     @Override

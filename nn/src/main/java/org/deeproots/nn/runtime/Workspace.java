@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>At inference the activation buffers are shared by liveness (a buffer is reused once every reader of its
  * node has run), so memory stays near the two or three largest activations; in training every activation is
- * kept for the backward pass. ReLU works in place where its input has no other reader.
+ * kept for the backward pass. ReLU and the residual add work in place where an input has no other reader.
  */
 public final class Workspace {
     private final Network net;
@@ -54,8 +54,8 @@ public final class Workspace {
             Layer l = layers[i];
             state[i] = l.newState(n);
             int size = n * net.sampleSize(l.slot);
-            if (net.inPlace(l.slot)) {
-                act[l.slot] = act[l.in[0]];
+            if (net.aliasOf(l.slot) >= 0) {
+                act[l.slot] = act[net.aliasOf(l.slot)];
             } else {
                 ArrayDeque<float[]> q = train ? null : free.get(size);
                 act[l.slot] = q == null || q.isEmpty() ? new float[size] : q.pop();

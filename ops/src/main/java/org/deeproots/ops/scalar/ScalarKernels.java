@@ -26,6 +26,9 @@ import org.deeproots.ops.spi.PoolGeometry;
  *       biased one (0) is used instead.</li>
  *   <li>Dropout keeps element i when {@link #dropoutUniform(long, long)} of (seed, i) is {@code >= p}.</li>
  * </ul>
+ *
+ * <p>The public static {@code check*} methods are the argument checks shared by every implementation, so that
+ * all of them reject the same bad input with the same message.
  */
 public final class ScalarKernels implements Kernels {
 
@@ -59,6 +62,7 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** As {@link #checkLength(String, float[], long)}, for int arrays (argmax, labels). */
     public static void checkLength(String name, int[] a, long expected) {
         if (a == null) {
             throw new IllegalArgumentException(name + " must not be null (expected length " + expected + ")");
@@ -78,13 +82,16 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** Throws IllegalArgumentException naming the parameter when {@code v < 1}. */
     public static void checkPositive(String name, int v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + " must be >= 1, got " + v);
         }
     }
 
-    public static void checkConv(float[] out, float[] in, float[] weight, ConvGeometry g, String outName, String inName) {
+    /** Checks the output-side, input-side and weight arrays of a convolution against its geometry. */
+    public static void checkConv(float[] out, float[] in, float[] weight, ConvGeometry g, String outName,
+                                 String inName) {
         checkLength(outName, out, (long) g.n() * g.outC() * g.outH() * g.outW());
         checkLength(inName, in, (long) g.n() * g.inC() * g.h() * g.w());
         checkLength("weight", weight, (long) g.outC() * g.inPerGroup() * g.kh() * g.kw());
@@ -210,6 +217,7 @@ public final class ScalarKernels implements Kernels {
 
     // ---- fully connected ---------------------------------------------------------------------------
 
+    /** Checks the output-side, input-side and weight arrays of a linear layer against its geometry. */
     public static void checkLinear(float[] out, float[] in, float[] weight, LinearGeometry g, String outName,
                             String inName, String weightName) {
         checkLength(outName, out, (long) g.n() * g.out());
@@ -388,6 +396,7 @@ public final class ScalarKernels implements Kernels {
 
     // ---- pooling -----------------------------------------------------------------------------------
 
+    /** Checks the output-side and input-side arrays of a pooling against its geometry. */
     public static void checkPool(float[] out, float[] in, PoolGeometry g, String outName, String inName) {
         checkLength(outName, out, (long) g.n() * g.c() * g.outH() * g.outW());
         checkLength(inName, in, (long) g.n() * g.c() * g.h() * g.w());
@@ -487,12 +496,17 @@ public final class ScalarKernels implements Kernels {
             for (int iy = 0; iy < g.h(); iy++) {
                 for (int ix = 0; ix < g.w(); ix++) {
                     double acc = 0;
-                    for (int y = 0; y < oh; y++) {
+                    // only outputs y with y * stride - pad <= iy < y * stride - pad + kernel can contain iy
+                    int yLo = Math.max(0, Math.floorDiv(iy + g.pad() - g.kernel(), g.stride()) + 1);
+                    int yHi = Math.min(oh - 1, Math.floorDiv(iy + g.pad(), g.stride()));
+                    int xLo = Math.max(0, Math.floorDiv(ix + g.pad() - g.kernel(), g.stride()) + 1);
+                    int xHi = Math.min(ow - 1, Math.floorDiv(ix + g.pad(), g.stride()));
+                    for (int y = yLo; y <= yHi; y++) {
                         int ys = y * g.stride() - g.pad();
                         if (iy < ys || iy >= ys + g.kernel()) {
                             continue;
                         }
-                        for (int x = 0; x < ow; x++) {
+                        for (int x = xLo; x <= xHi; x++) {
                             int xs = x * g.stride() - g.pad();
                             if (ix < xs || ix >= xs + g.kernel()) {
                                 continue;
@@ -529,6 +543,7 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** Checks global average pooling's sizes and arrays. */
     public static void checkGlobal(float[] out, float[] in, int n, int c, int hw, String outName, String inName) {
         checkPositive("n", n);
         checkPositive("c", c);
@@ -539,7 +554,9 @@ public final class ScalarKernels implements Kernels {
 
     // ---- elementwise and the rest ------------------------------------------------------------------
 
-    public static void checkElementwise(int size, String n1, float[] a1, String n2, float[] a2, String n3, float[] a3) {
+    /** Checks size &gt;= 0 and that every named array (a3 may be absent when n3 is null) holds size elements. */
+    public static void checkElementwise(int size, String n1, float[] a1, String n2, float[] a2, String n3,
+                                        float[] a3) {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
         }
@@ -567,7 +584,9 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    public static void checkSoftmax(float[] probs, float[] logits, int[] labels, int n, int classes, String logitsName) {
+    /** Checks softmax-cross-entropy's sizes, arrays and that every label lies in [0, classes). */
+    public static void checkSoftmax(float[] probs, float[] logits, int[] labels, int n, int classes,
+                                    String logitsName) {
         checkPositive("n", n);
         checkPositive("classes", classes);
         checkLength("probs", probs, (long) n * classes);

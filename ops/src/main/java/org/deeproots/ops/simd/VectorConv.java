@@ -1,43 +1,86 @@
 package org.deeproots.ops.simd;
 
-import org.deeproots.ops.scalar.ScalarKernels;
 import org.deeproots.ops.spi.ConvGeometry;
 import org.deeproots.ops.spi.LinearGeometry;
 
 /**
  * Convolution and fully connected kernels of {@link VectorKernels}, which delegates its conv2d* and linear*
- * methods here with the same signatures as {@link org.deeproots.ops.spi.Kernels}.
+ * methods here with the same signatures as {@link org.deeproots.ops.spi.Kernels}: checked arguments, then
+ * {@link ConvDirect}, {@link ConvBackward}, {@link GemmLinear}.
  *
- * <p>PLACEHOLDER owned by the conv work (issue 3): it delegates to the scalar reference until the fast
- * grouped-convolution / GEMM kernels replace it.
+ * <p>Choice per shape: every convolution, dense or grouped, any kernel size, runs the direct position-vectorised
+ * kernel of {@link ConvDirect}; stride 1 works on padded rows in place, strides > 1 on im2col bands. A 1x1
+ * stride-1 convolution is then exactly a GEMM (weight (outC x inC) times input (inC x HW)) on the same register
+ * tiles. The output-channel tile (8, 4, 2 or 1 channels) follows the channels per group, so depthwise layers
+ * use all lanes; the channel-vectorised tiles (32 output channels x 10 positions, weights packed channel-last
+ * once per call) take over when a group has a multiple of 2 x lanes output channels and the call has enough
+ * positions to pay for the packing (see {@link ConvDirect#channelMode}). Backward input is a forward
+ * convolution with transposed, flipped weights; backward weight is dot products along positions.
  */
 final class VectorConv {
-    private final ScalarKernels scalar = ScalarKernels.INSTANCE;
-
     VectorConv() {
     }
 
     void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
-        scalar.conv2dForward(out, in, weight, bias, g);
+        check("out", out, g.outputSize());
+        check("in", in, g.inputSize());
+        check("weight", weight, g.weightSize());
+        checkOptional("bias", bias, g.outC());
+        ConvPlan p = ConvPlan.of(g.n(), g.inC(), g.h(), g.w(), g.groups(), g.outC(), g.kh(), g.kw(), g.stride(), 1,
+                g.pad(), g.pad(), g.outH(), g.outW());
+        ConvDirect.forward(out, in, weight, bias, p);
     }
 
     void conv2dBackwardInput(float[] dIn, float[] dOut, float[] weight, ConvGeometry g) {
-        scalar.conv2dBackwardInput(dIn, dOut, weight, g);
+        check("dIn", dIn, g.inputSize());
+        check("dOut", dOut, g.outputSize());
+        check("weight", weight, g.weightSize());
+        ConvBackward.backwardInput(dIn, dOut, weight, g);
     }
 
     void conv2dBackwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, ConvGeometry g) {
-        scalar.conv2dBackwardWeight(dWeight, dBias, dOut, in, g);
+        check("dWeight", dWeight, g.weightSize());
+        checkOptional("dBias", dBias, g.outC());
+        check("dOut", dOut, g.outputSize());
+        check("in", in, g.inputSize());
+        ConvBackward.backwardWeight(dWeight, dBias, dOut, in, g);
     }
 
     void linearForward(float[] out, float[] in, float[] weight, float[] bias, LinearGeometry g) {
-        scalar.linearForward(out, in, weight, bias, g);
+        check("out", out, g.n() * g.out());
+        check("in", in, g.n() * g.in());
+        check("weight", weight, g.out() * g.in());
+        checkOptional("bias", bias, g.out());
+        GemmLinear.forward(out, in, weight, bias, g);
     }
 
     void linearBackwardInput(float[] dIn, float[] dOut, float[] weight, LinearGeometry g) {
-        scalar.linearBackwardInput(dIn, dOut, weight, g);
+        check("dIn", dIn, g.n() * g.in());
+        check("dOut", dOut, g.n() * g.out());
+        check("weight", weight, g.out() * g.in());
+        GemmLinear.backwardInput(dIn, dOut, weight, g);
     }
 
     void linearBackwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, LinearGeometry g) {
-        scalar.linearBackwardWeight(dWeight, dBias, dOut, in, g);
+        check("dWeight", dWeight, g.out() * g.in());
+        checkOptional("dBias", dBias, g.out());
+        check("dOut", dOut, g.n() * g.out());
+        check("in", in, g.n() * g.in());
+        GemmLinear.backwardWeight(dWeight, dBias, dOut, in, g);
+    }
+
+    private static void check(String name, float[] a, int size) {
+        if (a == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (a.length != size) {
+            throw new IllegalArgumentException(name + " has length " + a.length + " but the geometry needs " + size);
+        }
+    }
+
+    private static void checkOptional(String name, float[] a, int size) {
+        if (a != null && a.length != size) {
+            throw new IllegalArgumentException(name + " has length " + a.length + " but the geometry needs " + size);
+        }
     }
 }

@@ -37,18 +37,27 @@ import org.deeproots.ops.spi.PoolGeometry;
  * {@value #CHUNK}-element chunks for elementwise ops. Every reduction runs on one thread in a fixed order,
  * so results are bit-identical for every thread count.
  *
- * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis: the spatial positions of a
- * plane for batch norm and global pooling; the output width for pooling (a gather of every stride-th input
- * column when stride &gt; 1), over the columns whose window lies horizontally inside the input; the border
- * columns take the scalar route. Pooling backward is a per-plane scalar scatter (memory bound, and max pooling
- * backward is a scatter by nature). Dropout's mask is the scalar reference's hash of (seed, i), computed
- * per chunk in parallel.
+ * <p>Layout and vectorisation axis: NCHW, vectors run along the contiguous axis. Batch norm and global pooling
+ * vectorise over the spatial positions of a plane. Pooling is separable. For each output row, a vertical pass
+ * over the window's input rows runs along the contiguous input width into a row buffer (the column max and
+ * the winning row, tracked as a float vector blended with the same mask; or the column sum). Then a
+ * horizontal pass reads k buffer entries per output, vectorised over the output columns whose window lies
+ * inside the input: a strided gather from the L1-resident buffer at stride 2, and a masked vector tail, so that
+ * narrow rows such as NiN's 15 columns still use vectors. Border columns are scalar. The lanes are independent
+ * outputs, which hides the latency of the compare-select chain that makes a scalar loop slow on random data.
+ *
+ * <p>Max pooling keeps the reference's rule exactly: the first maximum in row-major window order is the one
+ * with the smallest flat index; the vertical pass keeps the upper row on ties, so the horizontal pass picks
+ * the smallest index among equal column maxima (a NaN beats any number, the first NaN wins). Average pooling
+ * backward spreads each output row horizontally into a buffer and adds it to the window's rows with vectors;
+ * max pooling backward is a per-plane scalar scatter (argmax is checked to stay in its plane). Dropout's mask
+ * is the scalar reference's hash of (seed, i), computed per chunk in parallel.
  *
  * <p>Letters: n batch, c channel, h/w input height/width, oh/ow output height/width, k window, s stride.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
-    /** Ints of the same shape and lane count, for max pooling's argmax. */
+    /** Ints of the same shape and lane count, for max pooling's argmax in the horizontal pass. */
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = S.length();
 
@@ -277,29 +286,90 @@ final class VectorKernels implements Kernels {
     }
 
     // ---- pooling ------------------------------------------------------------------------------------
+    // Separable: for each output row, a vertical pass over the window's input rows, vectorised along the
+    // contiguous width, into a row buffer (w); then a horizontal pass over that buffer, k reads per output.
 
-    /** First output column whose window starts inside the input: x * s - pad >= 0. */
-    private static int interiorStart(PoolGeometry g) {
-        return (g.pad() + g.stride() - 1) / g.stride();
-    }
-
-    /** One past the last output column whose window ends inside the input: x * s - pad + k <= w. */
-    private static int interiorEnd(PoolGeometry g, int ow) {
-        int span = g.w() + g.pad() - g.kernel();
-        return span < 0 ? 0 : Math.min(ow, span / g.stride() + 1);
-    }
-
-    /** Lane offsets 0, s, 2s, ... of a strided gather. */
-    private static int[] laneOffsets(int stride) {
-        int[] map = new int[L];
-        for (int j = 0; j < L; j++) {
-            map[j] = j * stride;
+    /**
+     * (v, i) beats (b, j) in max pooling: a NaN beats a number, then the larger value wins, then the smaller
+     * flat index, which is the first element in row-major window order (the reference's rule).
+     */
+    private static boolean beats(float v, int i, float b, int j) {
+        boolean vNaN = Float.isNaN(v), bNaN = Float.isNaN(b);
+        if (vNaN || bNaN) {
+            return vNaN && (!bNaN || i < j);
         }
-        return map;
+        return v > b || (v == b && i < j);
     }
 
-    private static FloatVector load(float[] a, int offset, int stride, int[] map) {
-        return stride == 1 ? FloatVector.fromArray(S, a, offset) : FloatVector.fromArray(S, a, offset, map, 0);
+    /**
+     * colMax[x], colIdx[x] = max over rows [0, rows) of in[start + r * w + x] and its flat index (the upper row
+     * wins ties). The vector body tracks the winning row number as a float vector (exact for small ints), which
+     * blends with the same mask as the values.
+     */
+    private static void verticalMax(float[] in, int start, int rows, int w, float[] colMax, float[] colRow,
+                                    int[] colIdx) {
+        int x = 0;
+        // vector body
+        for (int bound = S.loopBound(w); x < bound; x += L) {
+            FloatVector best = FloatVector.fromArray(S, in, start + x);
+            FloatVector row = FloatVector.zero(S);
+            for (int r = 1; r < rows; r++) {
+                FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
+                // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
+                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                        .or(v.test(VectorOperators.IS_NAN))
+                        .andNot(best.test(VectorOperators.IS_NAN));
+                best = best.blend(v, take);
+                row = row.blend(r, take);
+            }
+            best.intoArray(colMax, x);
+            row.intoArray(colRow, x);
+            for (int j = 0; j < L; j++) {
+                colIdx[x + j] = start + (int) colRow[x + j] * w + x + j;
+            }
+        }
+        // scalar tail
+        for (; x < w; x++) {
+            int bi = start + x;
+            for (int r = 1; r < rows; r++) {
+                int i = start + r * w + x;
+                if (beats(in[i], i, in[bi], bi)) {
+                    bi = i;
+                }
+            }
+            colMax[x] = in[bi];
+            colIdx[x] = bi;
+        }
+    }
+
+    /** colSum[x] = sum over rows [0, rows) of in[start + r * w + x]. */
+    private static void verticalSum(float[] in, int start, int rows, int w, float[] colSum) {
+        int x = 0;
+        for (int bound = S.loopBound(w); x < bound; x += L) {
+            FloatVector acc = FloatVector.fromArray(S, in, start + x);
+            for (int r = 1; r < rows; r++) {
+                acc = acc.add(FloatVector.fromArray(S, in, start + r * w + x));
+            }
+            acc.intoArray(colSum, x);
+        }
+        for (; x < w; x++) {
+            float acc = in[start + x];
+            for (int r = 1; r < rows; r++) {
+                acc += in[start + r * w + x];
+            }
+            colSum[x] = acc;
+        }
+    }
+
+    /** dst[off + x] += src[x] for x in [0, w). */
+    private static void addInto(float[] dst, int off, float[] src, int w) {
+        int x = 0;
+        for (int bound = S.loopBound(w); x < bound; x += L) {
+            FloatVector.fromArray(S, dst, off + x).add(FloatVector.fromArray(S, src, x)).intoArray(dst, off + x);
+        }
+        for (; x < w; x++) {
+            dst[off + x] += src[x];
+        }
     }
 
     @Override
@@ -307,61 +377,139 @@ final class VectorKernels implements Kernels {
         checkPool(out, in, g, "out", "in");
         checkLength("argmax", argmax, out.length);
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g, ow));
-        int[] map = laneOffsets(s);
-        IntVector laneIndex = IntVector.fromArray(I, map, 0);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
+            float[] colMax = new float[w]; // (w) max over the window's rows per input column
+            float[] colRow = new float[w]; // (w) the row of the window it came from
+            int[] colIdx = new int[w];     // (w) its flat index into in
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
-                int outRow = (plane * oh + y) * ow;
-                int x = x0;
-                // vector body: L output columns whose windows lie horizontally inside the input
-                for (; x + L <= x1; x += L) {
-                    int col = x * s - pad;
-                    FloatVector best = null;
-                    IntVector bestIdx = null;
-                    for (int iy = iy0; iy < iy1; iy++) {
-                        for (int kx = 0; kx < k; kx++) {
-                            int idx = inBase + iy * w + col + kx;
-                            FloatVector v = load(in, idx, s, map);
-                            IntVector vi = laneIndex.add(idx);
-                            if (best == null) {
-                                best = v;
-                                bestIdx = vi;
-                                continue;
-                            }
-                            // take v where best is not NaN and (v > best or v is NaN): first max wins, NaN wins
-                            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                                    .or(v.test(VectorOperators.IS_NAN))
-                                    .andNot(best.test(VectorOperators.IS_NAN));
-                            best = best.blend(v, take);
-                            bestIdx = bestIdx.blend(vi, take.cast(I));
-                        }
-                    }
-                    best.intoArray(out, outRow + x);
-                    bestIdx.intoArray(argmax, outRow + x);
-                }
-                // scalar tail and borders
-                for (int xx = 0; xx < ow; xx++) {
-                    if (xx >= x0 && xx < x) {
-                        continue;
-                    }
-                    int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
-                    int best = inBase + iy0 * w + ix0;
-                    for (int iy = iy0; iy < iy1; iy++) {
-                        for (int ix = ix0; ix < ix1; ix++) {
-                            int idx = inBase + iy * w + ix;
-                            if (!Float.isNaN(in[best]) && (in[idx] > in[best] || Float.isNaN(in[idx]))) {
-                                best = idx;
-                            }
-                        }
-                    }
-                    out[outRow + xx] = in[best];
-                    argmax[outRow + xx] = best;
-                }
+                verticalMax(in, inBase + iy0 * w, iy1 - iy0, w, colMax, colRow, colIdx);
+                horizontalMax(out, argmax, (plane * oh + y) * ow, colMax, colIdx, g, maps);
             }
         });
+    }
+
+    /** First output column whose window starts inside the input (x * s - pad >= 0). */
+    private static int interiorStart(PoolGeometry g) {
+        return (g.pad() + g.stride() - 1) / g.stride();
+    }
+
+    /** One past the last output column whose window ends inside the input (x * s - pad + k <= w). */
+    private static int interiorEnd(PoolGeometry g) {
+        int span = g.w() + g.pad() - g.kernel();
+        return span < 0 ? 0 : Math.min(g.outW(), span / g.stride() + 1);
+    }
+
+    /**
+     * Lane offsets of strided gathers: maps[c][j] = j * stride for the c first lanes, 0 for the others (a
+     * masked gather still bounds-checks its inactive lanes, so they must point somewhere valid).
+     */
+    private static int[][] laneOffsets(int stride) {
+        int[][] maps = new int[L + 1][L];
+        for (int c = 0; c <= L; c++) {
+            for (int j = 0; j < c; j++) {
+                maps[c][j] = j * stride;
+            }
+        }
+        return maps;
+    }
+
+    /**
+     * out/argmax of one output row from the column maxima: the beats() winner over each window's columns.
+     * Vector body over the interior columns (a strided gather from the row buffer, which is in L1; lanes are
+     * independent, which hides the latency of the compare-select chain), scalar for the border columns.
+     */
+    private static void horizontalMax(float[] out, int[] argmax, int outRow, float[] colMax, int[] colIdx,
+                                      PoolGeometry g, int[][] maps) {
+        int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
+        int x = x0;
+        // vector body, then a masked vector tail
+        for (; x < x1; x += L) {
+            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+            maxColumns(out, argmax, outRow + x, colMax, colIdx, x * s - pad, k, s, maps[Math.min(L, x1 - x)], m);
+        }
+        // scalar: the border columns
+        for (int xx = 0; xx < ow; xx++) {
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
+                continue;
+            }
+            int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
+            int b = ix0;
+            for (int ix = ix0 + 1; ix < ix1; ix++) {
+                if (beats(colMax[ix], colIdx[ix], colMax[b], colIdx[b])) {
+                    b = ix;
+                }
+            }
+            out[outRow + xx] = colMax[b];
+            argmax[outRow + xx] = colIdx[b];
+        }
+    }
+
+    /** L (or the lanes of m) outputs of max pooling from the column buffers, window starting at column col. */
+    private static void maxColumns(float[] out, int[] argmax, int at, float[] colMax, int[] colIdx, int col, int k,
+                                   int s, int[] map, VectorMask<Float> m) {
+        VectorMask<Integer> mi = m.cast(I);
+        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
+                : FloatVector.fromArray(S, colMax, col, map, 0, m);
+        IntVector bestIdx = s == 1 ? IntVector.fromArray(I, colIdx, col, mi)
+                : IntVector.fromArray(I, colIdx, col, map, 0, mi);
+        for (int kx = 1; kx < k; kx++) {
+            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
+            IntVector vi = s == 1 ? IntVector.fromArray(I, colIdx, col + kx, mi)
+                    : IntVector.fromArray(I, colIdx, col + kx, map, 0, mi);
+            // beats(v, vi, best, bestIdx) lanewise
+            VectorMask<Float> smaller = vi.compare(VectorOperators.LT, bestIdx).cast(S);
+            VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.compare(VectorOperators.EQ, best).and(smaller))
+                    .or(vNaN.and(best.test(VectorOperators.IS_NAN).not().or(smaller)));
+            best = best.blend(v, take);
+            bestIdx = bestIdx.blend(vi, take.cast(I));
+        }
+        best.intoArray(out, at, m);
+        bestIdx.intoArray(argmax, at, mi);
+    }
+
+    /** One output row of average pooling from the column sums (vector body over interior columns). */
+    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y,
+                                      int[][] maps) {
+        int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
+        int x = x0;
+        if (x < x1) {
+            // interior columns share the divisor: k times the padded-clipped window height
+            float div = ScalarKernels.avgPoolDivisor(g, y, x0);
+            // vector body, then a masked vector tail
+            for (; x < x1; x += L) {
+                VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
+                int[] map = maps[Math.min(L, x1 - x)];
+                int col = x * s - pad;
+                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col, m)
+                        : FloatVector.fromArray(S, colSum, col, map, 0, m);
+                for (int kx = 1; kx < k; kx++) {
+                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx, m)
+                            : FloatVector.fromArray(S, colSum, col + kx, map, 0, m));
+                }
+                acc.div(div).intoArray(out, outRow + x, m);
+            }
+        }
+        for (int xx = 0; xx < ow; xx++) {
+            if (xx == x0 && x1 > x0) {
+                xx = x1 - 1; // [x0, x1) done with vectors
+                continue;
+            }
+            int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
+            float acc = 0;
+            for (int ix = ix0; ix < ix1; ix++) {
+                acc += colSum[ix];
+            }
+            out[outRow + xx] = acc / ScalarKernels.avgPoolDivisor(g, y, xx);
+        }
     }
 
     @Override
@@ -382,43 +530,14 @@ final class VectorKernels implements Kernels {
     public void avgPool2dForward(float[] out, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g, ow));
-        int[] map = laneOffsets(s);
+        int[][] maps = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
+            float[] colSum = new float[w]; // (w) sum over the window's rows per input column
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
-                int outRow = (plane * oh + y) * ow;
-                int x = x0;
-                if (x + L <= x1) {
-                    // interior columns share the divisor: k times the padded-clipped window height
-                    float div = ScalarKernels.avgPoolDivisor(g, y, x0);
-                    // vector body
-                    for (; x + L <= x1; x += L) {
-                        int col = x * s - pad;
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int iy = iy0; iy < iy1; iy++) {
-                            for (int kx = 0; kx < k; kx++) {
-                                acc = acc.add(load(in, inBase + iy * w + col + kx, s, map));
-                            }
-                        }
-                        acc.div(div).intoArray(out, outRow + x);
-                    }
-                }
-                // scalar tail and borders
-                for (int xx = 0; xx < ow; xx++) {
-                    if (xx >= x0 && xx < x) {
-                        continue;
-                    }
-                    int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
-                    float acc = 0;
-                    for (int iy = iy0; iy < iy1; iy++) {
-                        for (int ix = ix0; ix < ix1; ix++) {
-                            acc += in[inBase + iy * w + ix];
-                        }
-                    }
-                    out[outRow + xx] = acc / ScalarKernels.avgPoolDivisor(g, y, xx);
-                }
+                verticalSum(in, inBase + iy0 * w, iy1 - iy0, w, colSum);
+                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, maps);
             }
         });
     }
@@ -427,20 +546,23 @@ final class VectorKernels implements Kernels {
     public void avgPool2dBackward(float[] dIn, float[] dOut, PoolGeometry g) {
         checkPool(dOut, dIn, g, "dOut", "dIn");
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        // scatter per plane: each output spreads dOut / divisor over its window (clipped to the input)
+        // per output row: spread dOut / divisor horizontally into a row buffer, then add it to the window's rows
         Parallel.forRange(g.n() * g.c(), plane -> {
+            float[] rowGrad = new float[w]; // (w)
             int inBase = plane * h * w;
             java.util.Arrays.fill(dIn, inBase, inBase + h * w, 0f);
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
+                java.util.Arrays.fill(rowGrad, 0f);
                 for (int x = 0; x < ow; x++) {
                     int ix0 = Math.max(x * s - pad, 0), ix1 = Math.min(x * s - pad + k, w);
                     float v = dOut[(plane * oh + y) * ow + x] / ScalarKernels.avgPoolDivisor(g, y, x);
-                    for (int iy = iy0; iy < iy1; iy++) {
-                        for (int ix = ix0; ix < ix1; ix++) {
-                            dIn[inBase + iy * w + ix] += v;
-                        }
+                    for (int ix = ix0; ix < ix1; ix++) {
+                        rowGrad[ix] += v;
                     }
+                }
+                for (int iy = iy0; iy < iy1; iy++) {
+                    addInto(dIn, inBase + iy * w, rowGrad, w);
                 }
             }
         });

@@ -209,4 +209,37 @@ class ScalarKernelsGradientTest {
         assertForward("dropout", f.apply(toDouble(in)), out);
         checkGradient("dropout dIn", in, f, r, dIn);
     }
+
+    @Test
+    void concat() {
+        int n = 2, hw = 3;
+        int[] channels = {1, 3, 2};
+        float[][] ins = {random(n * hw, 1), random(n * 3 * hw, 2), random(n * 2 * hw, 3)};
+        float[] r = random(n * 6 * hw, 4), out = new float[n * 6 * hw];
+        k.concatForward(out, ins, channels, n, hw);
+        float[][] dIns = {new float[n * hw], new float[n * 3 * hw], new float[n * 2 * hw]};
+        k.concatBackward(dIns, r, channels, n, hw);
+        for (int part = 0; part < 3; part++) {
+            int p = part;
+            // out as a function of ins[p] with the other parts fixed: the channel-block layout by definition
+            Function<double[], double[]> f = x -> {
+                double[] y = new double[n * 6 * hw];
+                for (int b = 0; b < n; b++) {
+                    int offset = 0;
+                    for (int q = 0; q < 3; q++) {
+                        for (int i = 0; i < channels[q] * hw; i++) {
+                            y[(b * 6 + offset) * hw + i] = q == p ? x[b * channels[q] * hw + i]
+                                    : ins[q][b * channels[q] * hw + i];
+                        }
+                        offset += channels[q];
+                    }
+                }
+                return y;
+            };
+            if (p == 0) {
+                assertForward("concat", f.apply(toDouble(ins[0])), out);
+            }
+            checkGradient("concat dIns[" + p + "]", ins[p], f, r, dIns[p]);
+        }
+    }
 }

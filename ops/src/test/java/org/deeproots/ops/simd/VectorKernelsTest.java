@@ -4,6 +4,7 @@ import static org.deeproots.ops.testing.Arrays2.assertClose;
 import static org.deeproots.ops.testing.Arrays2.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.stream.Stream;
@@ -167,6 +168,31 @@ class VectorKernelsTest {
         assertClose("bn inference " + g, e, a, tol(1), tol(1));
     }
 
+    @Test
+    void batchNormWithVarianceNearZero() {
+        // constant channels plus 1e-3 noise: invStd ~ 300 amplifies the float rounding of the mean, so this
+        // checks stability (finite, close), with a tolerance that says so
+        BatchNormGeometry g = new BatchNormGeometry(2, 3, 49);
+        float[] in = random(g.size(), 1);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = 5 + 1e-3f * in[i];
+        }
+        java.util.Arrays.fill(in, 0, 49, 5f); // image 0, channel 0 exactly constant
+        float[] gamma = {1, 2, 3}, beta = {0, 0.5f, -1};
+        float[] e = new float[g.size()], a = new float[g.size()];
+        float[] em = new float[3], am = new float[3], es = new float[3], as = new float[3];
+        ref.batchNormForwardTraining(e, em, es, new float[3], new float[3], in, gamma, beta, 0.1f, 1e-5f, g);
+        vec.batchNormForwardTraining(a, am, as, new float[3], new float[3], in, gamma, beta, 0.1f, 1e-5f, g);
+        for (float v : a) {
+            assertTrue(Float.isFinite(v), "finite output");
+        }
+        assertClose("bn near-zero variance", e, a, 2e-3, 1e-4);
+        float[] dOut = random(g.size(), 2), ei = new float[g.size()], ai = new float[g.size()];
+        ref.batchNormBackward(ei, new float[3], new float[3], dOut, in, em, es, gamma, g);
+        vec.batchNormBackward(ai, new float[3], new float[3], dOut, in, am, as, gamma, g);
+        assertClose("bn backward near-zero variance", ei, ai, 2e-2, 1e-3);
+    }
+
     // ---- pooling -------------------------------------------------------------------------------------
 
     static Stream<PoolGeometry> pools() {
@@ -196,6 +222,16 @@ class VectorKernelsTest {
         ref.maxPool2dBackward(ed, dOut, ei, g);
         vec.maxPool2dBackward(ad, dOut, ai, g);
         assertClose("max pool dIn " + g, ed, ad, tol(g.kernel() * g.kernel()), tol(g.kernel() * g.kernel()));
+
+        // many ties (3 distinct values) and a few NaNs: winners and argmax must match the reference exactly
+        float[] ties = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ties[i] = i % 97 == 5 ? Float.NaN : (float) Math.floor((in[i] + 1) * 1.5);
+        }
+        ref.maxPool2dForward(e, ei, ties, g);
+        vec.maxPool2dForward(a, ai, ties, g);
+        assertArrayEquals(e, a, "max pool with ties " + g);
+        assertArrayEquals(ei, ai, "max pool argmax with ties " + g);
 
         long k = (long) g.kernel() * g.kernel();
         ref.avgPool2dForward(e, in, g);

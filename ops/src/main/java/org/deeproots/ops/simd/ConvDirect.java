@@ -1,0 +1,295 @@
+package org.deeproots.ops.simd;
+
+import org.deeproots.ops.Parallel;
+
+/**
+ * Direct convolution vectorised along output positions, for every group count and kernel size.
+ *
+ * <p>Algorithm: the positions of a band of output rows are flattened ({@link ConvPlan}); a register tile of O
+ * output channels x P vectors of positions ({@link ConvTiles}: 8x3, 4x6, 2x10, 1x12 vectors, and 1-vector tails)
+ * accumulates, for every input channel of the group and every tap, P unaligned input loads times O broadcast
+ * weights. The weights are read in their own (outC, inC/groups, kh, kw) layout: no packing per call. Because
+ * the vectors run along positions, not channels, the same code serves dense layers and depthwise ones (where
+ * a channel-blocked kernel would waste lanes), and a 1x1 convolution is the GEMM weight x input.
+ *
+ * <p>Parallel work items are (group, band of rows, chunk of output channels), so that batch 1 keeps every core
+ * busy; each item pads its band of the group's input into a thread-local buffer (kept small enough for L2),
+ * runs the tiles into a thread-local output buffer and copies the valid positions out, adding the bias.
+ * Each output element is produced by exactly one item in a fixed order, so results do not depend on the thread
+ * count.
+ *
+ * <p>Letters: n batch, c input channels, icg/opg channels per group (in/out), q flat position, L lanes.
+ */
+final class ConvDirect {
+    private static final int L = ConvTiles.L;
+    /** Read slack after the last position of a band: the widest tile. */
+    private static final int SLACK = 12 * L;
+    /** Budget of the per-item input band, in floats (about 256 KiB). */
+    private static final int BAND_FLOATS = 64 * 1024;
+    /** Upper bound on positions per band. */
+    private static final int MAX_BAND_POSITIONS = 4096;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+
+    private ConvDirect() {
+    }
+
+    /**
+     * out (n, oc, oh, ow) = conv(plan input, weight) + bias, weight in (oc, icg, kh, kw) layout starting at
+     * weight[0]; bias nullable.
+     */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p) {
+        int icg = p.icg();
+        int opg = p.opg();
+        int rowsTotal = p.totalRows();
+        int bandRows = Math.max(1, BAND_FLOATS / (icg * p.wq() * (p.direct() ? 1 : p.taps())) - (p.kh() - 1));
+        bandRows = Math.min(bandRows, Math.max(1, MAX_BAND_POSITIONS / p.wq()));
+        bandRows = Math.min(bandRows, rowsTotal);
+        int bands = (rowsTotal + bandRows - 1) / bandRows;
+        bandRows = (rowsTotal + bands - 1) / bands;
+        bands = (rowsTotal + bandRows - 1) / bandRows;
+
+        boolean channel = channelMode(p);
+        int[] tiles = ocTiles(opg, channel);
+        int threads = Parallel.threads();
+        int wanted = 4 * threads;
+        int chunks = 1;
+        int base = p.groups() * bands;
+        if (base < wanted) {
+            chunks = Math.min(tiles.length, (wanted + base - 1) / base);
+        }
+        int[] chunkStart = new int[chunks + 1];
+        for (int i = 0; i <= chunks; i++) {
+            chunkStart[i] = (int) ((long) tiles.length * i / chunks);
+        }
+        final int br = bandRows;
+        final int nb = bands;
+        final int nc = chunks;
+        float[] packed = channel ? pack(weight, p, tiles) : null;
+        Parallel.forRange(p.groups() * bands * chunks, item -> {
+            int chunk = item % nc;
+            int band = (item / nc) % nb;
+            int grp = item / (nc * nb);
+            runItem(out, in, weight, packed, bias, p, grp, band * br, Math.min(br, rowsTotal - band * br), channel,
+                    tiles, chunkStart[chunk], chunkStart[chunk + 1]);
+        });
+    }
+
+    /**
+     * True for the channel-vectorised tiles: the group's output channels fill pairs of vectors and there are
+     * enough positions to pay for packing the weights channel-last (measured: at 64 positions, 512 channels 7x7
+     * batch 1, packing costs more than the convolution; at 841, 128 channels 28x28, the channel tiles win).
+     */
+    static boolean channelMode(ConvPlan p) {
+        String m = mode;
+        if (!"auto".equals(m)) {
+            return "channel".equals(m) && p.opg() % L == 0;
+        }
+        return p.opg() % (2 * L) == 0 && (long) p.n() * p.hv() * p.wq() >= 512;
+    }
+
+    /**
+     * Tile choice: "auto" (the rule of {@link #channelMode}), "position" or "channel" (forced, where it applies;
+     * for tests and experiments: -Ddeeproots.conv.mode). Read once per call on the calling thread.
+     */
+    static volatile String mode = System.getProperty("deeproots.conv.mode", "auto");
+
+    /**
+     * Output-channel tiles of a group: blocks of 2L and L channels in channel mode, else sizes from {4, 2, 1},
+     * largest first.
+     */
+    static int[] ocTiles(int opg, boolean channel) {
+        if (channel) {
+            int blocks = opg / L;
+            int[] t = new int[blocks / 2 + blocks % 2];
+            java.util.Arrays.fill(t, 2 * L);
+            if (blocks % 2 == 1) {
+                t[t.length - 1] = L;
+            }
+            return t;
+        }
+        int count = opg / 4 + Integer.bitCount(opg % 4);
+        int[] t = new int[count];
+        int i = 0;
+        for (int k = 0; k < opg / 4; k++) {
+            t[i++] = 4;
+        }
+        for (int s = 2; s >= 1; s >>= 1) {
+            if ((opg % 4 & s) != 0) {
+                t[i++] = s;
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Weights in channel-last tiles for the channel-vectorised kernels: for each group and tile of {@code size}
+     * output channels, (icg, taps, size), in the order of {@link #ocTiles}; the tile of channels ocg..ocg+size
+     * starts at ocg * icg * taps.
+     */
+    private static float[] pack(float[] weight, ConvPlan p, int[] tiles) {
+        int opg = p.opg();
+        int wStride = p.icg() * p.taps();
+        float[] wp = new float[weight.length]; // (groups, tiles, icg * taps, size)
+        Parallel.forRange(p.groups() * tiles.length, item -> {
+            int grp = item / tiles.length;
+            int ti = item % tiles.length;
+            int size = tiles[ti];
+            int ocg = grp * opg + ti * 2 * L;
+            int base = ocg * wStride;
+            for (int k0 = 0; k0 < wStride; k0 += 16) {
+                int k1 = Math.min(wStride, k0 + 16);
+                for (int j = 0; j < size; j++) {
+                    int src = (ocg + j) * wStride;
+                    for (int k = k0; k < k1; k++) {
+                        wp[base + k * size + j] = weight[src + k];
+                    }
+                }
+            }
+        });
+        return wp;
+    }
+
+    private static void runItem(float[] out, float[] in, float[] weight, float[] packed, float[] bias, ConvPlan p,
+                                int grp, int y0, int rows, boolean channel, int[] tiles, int t0, int t1) {
+        int icg = p.icg();
+        int opg = p.opg();
+        int nTaps = p.taps();
+        int plane = p.planeLength(rows, SLACK);
+        int tapPlane = p.direct() ? 0 : p.tapPlane(rows, SLACK);
+        int[] taps = p.tapOffsets(tapPlane);
+        int nq = rows * p.wq();
+        int nv = (nq + L - 1) / L;
+        int oStride = channel ? 0 : nv * L;
+        float[][] scratch = SCRATCH.get();
+        float[] xs = grow(scratch, 0, icg * plane);
+        float[] os = grow(scratch, 1, channel ? (nq + 20) * 2 * L : 4 * oStride);
+        p.fill(xs, 0, in, y0, rows, grp * icg, icg, SLACK);
+
+        int wStride = icg * nTaps;
+        int oc0 = 0;
+        for (int i = 0; i < t0; i++) {
+            oc0 += tiles[i];
+        }
+        for (int ti = t0; ti < t1; ti++) {
+            int size = tiles[ti];
+            int ocg = grp * opg + oc0;
+            if (channel) {
+                int wb = ocg * wStride;
+                if (size == 2 * L) {
+                    for (int q = 0; q < nq; q += 10) {
+                        ConvTiles.oc2x10(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                    }
+                } else {
+                    for (int q = 0; q < nq; q += 20) {
+                        ConvTiles.oc1x20(xs, q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                    }
+                }
+                storeChannelLast(out, os, bias, p, ocg, size, y0, rows);
+            } else {
+                int wBase = ocg * wStride;
+                int pv = switch (size) {
+                    case 4 -> 4;
+                    case 2 -> 8;
+                    default -> 16;
+                };
+                int v = 0;
+                // vector body: full tiles of pv vectors
+                for (; v + pv <= nv; v += pv) {
+                    int q = v * L;
+                    switch (size) {
+                        case 4 -> ConvTiles.fwd4x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        case 2 -> ConvTiles.fwd2x8(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        default -> ConvTiles.fwd1x16(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                    }
+                }
+                // vector tail: one vector at a time
+                for (; v < nv; v++) {
+                    int q = v * L;
+                    switch (size) {
+                        case 4 -> ConvTiles.fwd4x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        case 2 -> ConvTiles.fwd2x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                        default -> ConvTiles.fwd1x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                                oStride);
+                    }
+                }
+                store(out, os, oStride, bias, p, ocg, size, y0, rows);
+            }
+            oc0 += size;
+        }
+    }
+
+    /** Like {@link #store} for position-major tile output os[q * size + j], in blocks of 16 positions. */
+    private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
+                                         int y0, int rows) {
+        int oh = p.oh();
+        int ow = p.ow();
+        int hv = p.hv();
+        int wq = p.wq();
+        for (int r = 0; r < rows; r++) {
+            int yy = y0 + r;
+            int img = yy / hv;
+            int y = yy % hv;
+            if (y >= oh) {
+                continue;
+            }
+            int dst0 = ((img * p.oc() + ocg) * oh + y) * ow;
+            int plane = oh * ow;
+            for (int x0 = 0; x0 < ow; x0 += 16) {
+                int x1 = Math.min(ow, x0 + 16);
+                int src0 = (r * wq) * size;
+                for (int j = 0; j < size; j++) {
+                    float b = bias == null ? 0f : bias[ocg + j];
+                    int dst = dst0 + j * plane;
+                    for (int x = x0; x < x1; x++) {
+                        out[dst + x] = os[src0 + x * size + j] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies the valid positions of a tile's output rows into out (n, oc, oh, ow), adding the bias. */
+    private static void store(float[] out, float[] os, int oStride, float[] bias, ConvPlan p, int ocg, int size,
+                              int y0, int rows) {
+        int oh = p.oh();
+        int ow = p.ow();
+        int hv = p.hv();
+        int wq = p.wq();
+        for (int j = 0; j < size; j++) {
+            int oc = ocg + j;
+            float b = bias == null ? 0f : bias[oc];
+            for (int r = 0; r < rows; r++) {
+                int yy = y0 + r;
+                int img = yy / hv;
+                int y = yy % hv;
+                if (y >= oh) {
+                    continue;
+                }
+                int src = j * oStride + r * wq;
+                int dst = ((img * p.oc() + oc) * oh + y) * ow;
+                if (b == 0f) {
+                    System.arraycopy(os, src, out, dst, ow);
+                } else {
+                    for (int x = 0; x < ow; x++) {
+                        out[dst + x] = os[src + x] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    static float[] grow(float[][] scratch, int slot, int size) {
+        float[] a = scratch[slot];
+        if (a == null || a.length < size) {
+            a = new float[Math.max(size, a == null ? 0 : a.length + a.length / 2)];
+            scratch[slot] = a;
+        }
+        return a;
+    }
+}

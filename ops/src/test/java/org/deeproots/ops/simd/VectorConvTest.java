@@ -1,0 +1,238 @@
+package org.deeproots.ops.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.deeproots.ops.KernelProvider;
+import org.deeproots.ops.scalar.ScalarKernels;
+import org.deeproots.ops.spi.ConvGeometry;
+import org.deeproots.ops.spi.LinearGeometry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fast convolution and GEMM kernels against the scalar reference (which accumulates in double), over
+ * awkward geometries (channel counts 1, 3, 13, 25, groups 1, 2, 4 and depthwise, kernels 1, 3, 5, 7, stride 1 and
+ * 2, padding 0, 1, 2, odd sizes, batch 1 and 3), at this JVM's species. Tolerance: atol + rtol * sqrt(K) with K
+ * the reduction length.
+ */
+class VectorConvTest {
+    private static final VectorConv CONV = new VectorConv();
+
+    static Stream<ConvGeometry> geometries() {
+        List<ConvGeometry> list = new ArrayList<>();
+        // n, inC, outC, groups, h, w, k, stride, pad
+        list.add(ConvGeometry.of(1, 1, 1, 1, 5, 5, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 3, 13, 1, 7, 9, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 13, 25, 1, 11, 6, 3, 2, 1));
+        list.add(ConvGeometry.of(3, 4, 8, 2, 9, 9, 5, 1, 2));
+        list.add(ConvGeometry.of(1, 8, 12, 4, 10, 7, 7, 1, 3));
+        list.add(ConvGeometry.of(2, 25, 25, 25, 13, 13, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 13, 13, 13, 6, 11, 3, 2, 1));
+        list.add(ConvGeometry.of(2, 16, 32, 1, 14, 14, 1, 1, 0));
+        list.add(ConvGeometry.of(1, 12, 20, 4, 9, 9, 1, 2, 0));
+        list.add(ConvGeometry.of(2, 6, 10, 2, 8, 5, 3, 1, 0));
+        list.add(ConvGeometry.of(1, 3, 5, 1, 4, 4, 3, 1, 2));
+        list.add(ConvGeometry.of(1, 2, 2, 1, 3, 3, 1, 1, 1));
+        list.add(ConvGeometry.of(3, 64, 64, 32, 7, 7, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 40, 24, 2, 12, 10, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 18, 36, 3, 15, 15, 5, 2, 2));
+        list.add(ConvGeometry.of(1, 96, 48, 8, 5, 5, 5, 1, 2));
+        list.add(new ConvGeometry(2, 6, 9, 3, 9, 8, 3, 1, 2, 1));
+        list.add(ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 24, 64, 2, 33, 33, 3, 2, 1));
+        list.add(ConvGeometry.of(1, 8, 48, 2, 9, 11, 3, 1, 1));
+        return list.stream();
+    }
+
+    private static float[] random(int size, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @BeforeEach
+    void vectorsOn() {
+        assumeFalse("0".equals(System.getProperty(KernelProvider.BIT_SIZE_PROPERTY)), "vectors are off");
+    }
+
+    @AfterEach
+    void autoMode() {
+        ConvDirect.mode = "auto";
+    }
+
+    /** Each geometry again with the tile choice forced both ways, so both kernel families see every shape. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forcedTileFamiliesMatchReference(ConvGeometry g) {
+        for (String m : new String[] {"position", "channel"}) {
+            ConvDirect.mode = m;
+            forwardMatchesReference(g);
+            backwardInputMatchesReference(g);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forwardMatchesReference(ConvGeometry g) {
+        float[] in = random(g.inputSize(), 1);
+        float[] w = random(g.weightSize(), 2);
+        float[] bias = random(g.outC(), 3);
+        float[] out = new float[g.outputSize()];
+        java.util.Arrays.fill(out, Float.NaN);
+        CONV.conv2dForward(out, in, w, bias, g);
+        assertClose("conv2dForward " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * g.kh() * g.kw());
+        CONV.conv2dForward(out, in, w, null, g);
+        assertClose("conv2dForward no bias " + g, Ref.forward(in, w, null, g), out,
+                g.inPerGroup() * g.kh() * g.kw());
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardInputMatchesReference(ConvGeometry g) {
+        float[] dOut = random(g.outputSize(), 4);
+        float[] w = random(g.weightSize(), 5);
+        float[] dIn = new float[g.inputSize()];
+        java.util.Arrays.fill(dIn, Float.NaN);
+        CONV.conv2dBackwardInput(dIn, dOut, w, g);
+        assertClose("conv2dBackwardInput " + g, Ref.backwardInput(dOut, w, g), dIn,
+                g.outPerGroup() * g.kh() * g.kw());
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardWeightMatchesReference(ConvGeometry g) {
+        float[] dOut = random(g.outputSize(), 6);
+        float[] in = random(g.inputSize(), 7);
+        float[] dW = random(g.weightSize(), 8);
+        float[] dB = new float[g.outC()];
+        CONV.conv2dBackwardWeight(dW, dB, dOut, in, g);
+        double[][] ref = Ref.backwardWeight(dOut, in, g);
+        int k = g.n() * g.outH() * g.outW();
+        assertClose("conv2dBackwardWeight " + g, ref[0], dW, k);
+        assertClose("conv2d dBias " + g, ref[1], dB, k);
+    }
+
+    @Test
+    void linearMatchesReference() {
+        int[][] shapes = {{1, 1, 1}, {3, 13, 5}, {10, 2048, 1000}, {7, 37, 29}, {2, 16, 64}};
+        for (int[] s : shapes) {
+            LinearGeometry g = new LinearGeometry(s[0], s[1], s[2]);
+            float[] in = random(g.n() * g.in(), 11);
+            float[] w = random(g.out() * g.in(), 12);
+            float[] b = random(g.out(), 13);
+            float[] dOut = random(g.n() * g.out(), 14);
+            float[] out = new float[g.n() * g.out()];
+            CONV.linearForward(out, in, w, b, g);
+            double[] ref = new double[out.length];
+            double[] dInRef = new double[in.length];
+            double[] dWRef = new double[w.length];
+            double[] dBRef = new double[g.out()];
+            for (int n = 0; n < g.n(); n++) {
+                for (int o = 0; o < g.out(); o++) {
+                    double acc = b[o];
+                    for (int i = 0; i < g.in(); i++) {
+                        acc += (double) in[n * g.in() + i] * w[o * g.in() + i];
+                        dInRef[n * g.in() + i] += (double) dOut[n * g.out() + o] * w[o * g.in() + i];
+                        dWRef[o * g.in() + i] += (double) dOut[n * g.out() + o] * in[n * g.in() + i];
+                    }
+                    ref[n * g.out() + o] = acc;
+                    dBRef[o] += dOut[n * g.out() + o];
+                }
+            }
+            String label = "linear " + g;
+            assertClose(label + " forward", ref, out, g.in());
+            float[] dIn = new float[in.length];
+            CONV.linearBackwardInput(dIn, dOut, w, g);
+            assertClose(label + " dIn", dInRef, dIn, g.out());
+            float[] dW = new float[w.length];
+            float[] dB = new float[g.out()];
+            CONV.linearBackwardWeight(dW, dB, dOut, in, g);
+            assertClose(label + " dW", dWRef, dW, g.n());
+            assertClose(label + " dB", dBRef, dB, g.n());
+        }
+    }
+
+    @Test
+    void nanPropagatesAndBadLengthsAreRejected() {
+        ConvGeometry g = ConvGeometry.of(1, 4, 4, 2, 6, 6, 3, 1, 1);
+        float[] in = random(g.inputSize(), 1);
+        in[7] = Float.NaN;
+        float[] out = new float[g.outputSize()];
+        CONV.conv2dForward(out, in, random(g.weightSize(), 2), null, g);
+        assertTrue(Float.isNaN(out[0]) || Float.isNaN(out[1]) || Float.isNaN(out[7]), "NaN must propagate");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CONV.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
+        assertTrue(e.getMessage().contains("out"), e.getMessage());
+    }
+
+    static void assertClose(String label, double[] expected, float[] actual, int reduction) {
+        assertEquals(expected.length, actual.length, label + ": length");
+        double tol = 1e-5 + 2e-6 * Math.sqrt(reduction) * 4;
+        double maxDiff = 0;
+        int worst = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]);
+            double allowed = tol * (1 + Math.abs(expected[i]));
+            if (!(d <= allowed)) {
+                if (worst < 0 || d > maxDiff || Double.isNaN(d)) {
+                    maxDiff = d;
+                    worst = i;
+                }
+            }
+        }
+        if (worst >= 0) {
+            StringBuilder sb = new StringBuilder(label + ": max diff " + maxDiff + " at " + worst + " (expected "
+                    + expected[worst] + ", got " + actual[worst] + "); first values expected/actual:");
+            for (int i = 0; i < Math.min(6, expected.length); i++) {
+                sb.append(' ').append((float) expected[i]).append('/').append(actual[i]);
+            }
+            fail(sb.toString());
+        }
+    }
+
+    /** The scalar reference (accumulates in double), widened to double for the comparison. */
+    static final class Ref {
+        private static final ScalarKernels REF = ScalarKernels.INSTANCE;
+
+        static double[] forward(float[] in, float[] w, float[] bias, ConvGeometry g) {
+            float[] out = new float[g.outputSize()];
+            REF.conv2dForward(out, in, w, bias, g);
+            return widen(out);
+        }
+
+        static double[] backwardInput(float[] dOut, float[] w, ConvGeometry g) {
+            float[] dIn = new float[g.inputSize()];
+            REF.conv2dBackwardInput(dIn, dOut, w, g);
+            return widen(dIn);
+        }
+
+        static double[][] backwardWeight(float[] dOut, float[] in, ConvGeometry g) {
+            float[] dW = new float[g.weightSize()];
+            float[] dB = new float[g.outC()];
+            REF.conv2dBackwardWeight(dW, dB, dOut, in, g);
+            return new double[][] {widen(dW), widen(dB)};
+        }
+
+        static double[] widen(float[] a) {
+            double[] d = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                d[i] = a[i];
+            }
+            return d;
+        }
+    }
+}
