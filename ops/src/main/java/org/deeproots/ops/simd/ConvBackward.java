@@ -13,7 +13,7 @@ import org.deeproots.ops.spi.ConvGeometry;
  * tiles; ResNet's few strided layers pay that.
  *
  * <p>Weight gradient: dW[oc][ic][t] = sum over images and positions of dOut[oc][q] * x[ic][q + tap(t)], as dot
- * products along positions ({@link ConvTiles} {@code bw4x6}: 4 output channels x 6 (ic, tap) columns). The
+ * products along positions ({@link ConvTiles} {@code bw4x4}: 4 output channels x 4 (ic, tap) columns). The
  * input is laid out as in the forward pass (padded direct rows for stride 1, im2col planes for strides > 1) and
  * dOut in the same position layout with zeros at the garbage positions, for a chunk of images at a time. Work
  * items are (group, block of output channels, block of columns); each walks the positions in cache-sized
@@ -115,10 +115,9 @@ final class ConvBackward {
                     int dBase = (grp * opg + o) * dPlane + q0;
                     int dwRow = (grp * opg + o) * k;
                     int kk = k0;
-                    for (; kk + 6 <= k1; kk += 6) {
-                        ConvTiles.bw4x6(ds, dBase, dPlane, xs, xg + koff[kk] + q0, xg + koff[kk + 1] + q0,
-                                xg + koff[kk + 2] + q0, xg + koff[kk + 3] + q0, xg + koff[kk + 4] + q0,
-                                xg + koff[kk + 5] + q0, len, dW, dwRow + kk, k, 1);
+                    for (; kk + 4 <= k1; kk += 4) {
+                        ConvTiles.bw4x4(ds, dBase, dPlane, xs, xg + koff[kk] + q0, xg + koff[kk + 1] + q0,
+                                xg + koff[kk + 2] + q0, xg + koff[kk + 3] + q0, len, dW, dwRow + kk, k, 1);
                     }
                     for (; kk < k1; kk++) {
                         ConvTiles.bw4x1(ds, dBase, dPlane, xs, xg + koff[kk] + q0, len, dW, dwRow + kk, k, 1);

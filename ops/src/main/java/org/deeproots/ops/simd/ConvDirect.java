@@ -1,5 +1,6 @@
 package org.deeproots.ops.simd;
 
+import jdk.incubator.vector.FloatVector;
 import org.deeproots.ops.Parallel;
 
 /**
@@ -137,13 +138,16 @@ final class ConvDirect {
             int size = tiles[ti];
             int ocg = grp * opg + ti * 2 * L;
             int base = ocg * wStride;
-            for (int k0 = 0; k0 < wStride; k0 += 16) {
-                int k1 = Math.min(wStride, k0 + 16);
-                for (int j = 0; j < size; j++) {
-                    int src = (ocg + j) * wStride;
-                    for (int k = k0; k < k1; k++) {
-                        wp[base + k * size + j] = weight[src + k];
-                    }
+            // vector gathers down the output channels: lane j reads weight[(ocg + jv * L + j) * wStride + k]
+            int[] rows = new int[L];
+            for (int j = 0; j < L; j++) {
+                rows[j] = j * wStride;
+            }
+            for (int jv = 0; jv < size; jv += L) {
+                int src = (ocg + jv) * wStride;
+                for (int k = 0; k < wStride; k++) {
+                    FloatVector.fromArray(ConvTiles.S, weight, src + k, rows, 0)
+                            .intoArray(wp, base + k * size + jv);
                 }
             }
         });
@@ -160,7 +164,7 @@ final class ConvDirect {
         int[] taps = p.tapOffsets(tapPlane);
         int nq = rows * p.wq();
         int nv = (nq + L - 1) / L;
-        int oStride = channel ? 0 : nv * L;
+        int oStride = channel ? 0 : ConvPlan.roundUp(nv, 4) * L;
         float[][] scratch = SCRATCH.get();
         float[] xs = grow(scratch, 0, icg * plane);
         float[] os = grow(scratch, 1, channel ? (nq + 20) * 2 * L : 4 * oStride);
@@ -206,15 +210,15 @@ final class ConvDirect {
                                 oStride);
                     }
                 }
-                // vector tail: one vector at a time
-                for (; v < nv; v++) {
+                // vector tail: 4 vectors at a time, the last tile running past nv into the slack (thrown away)
+                for (; v < nv; v += 4) {
                     int q = v * L;
                     switch (size) {
-                        case 4 -> ConvTiles.fwd4x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 4 -> ConvTiles.fwd4x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        case 2 -> ConvTiles.fwd2x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        case 2 -> ConvTiles.fwd2x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
-                        default -> ConvTiles.fwd1x1(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
+                        default -> ConvTiles.fwd1x4(xs, q, plane, taps, nTaps, icg, weight, wBase, wStride, os, q,
                                 oStride);
                     }
                 }

@@ -276,79 +276,6 @@ final class ConvTiles {
         a0_11.intoArray(os, oBase + 11 * L);
     }
 
-    /** Forward tile: 8 output channels x 2 vectors of positions (16 accumulators). */
-    static void fwd8x2(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
-            float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
-        FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
-        FloatVector a2_0 = FloatVector.zero(S);
-        FloatVector a2_1 = FloatVector.zero(S);
-        FloatVector a3_0 = FloatVector.zero(S);
-        FloatVector a3_1 = FloatVector.zero(S);
-        FloatVector a4_0 = FloatVector.zero(S);
-        FloatVector a4_1 = FloatVector.zero(S);
-        FloatVector a5_0 = FloatVector.zero(S);
-        FloatVector a5_1 = FloatVector.zero(S);
-        FloatVector a6_0 = FloatVector.zero(S);
-        FloatVector a6_1 = FloatVector.zero(S);
-        FloatVector a7_0 = FloatVector.zero(S);
-        FloatVector a7_1 = FloatVector.zero(S);
-        int xb = xBase;
-        int wb = wBase;
-        for (int ic = 0; ic < icg; ic++) {
-            for (int t = 0; t < nTaps; t++) {
-                int xo = xb + taps[t];
-                int wi = wb + t;
-                FloatVector x0 = FloatVector.fromArray(S, x, xo);
-                FloatVector x1 = FloatVector.fromArray(S, x, xo + 1 * L);
-                FloatVector w0 = FloatVector.broadcast(S, w[wi]);
-                a0_0 = x0.fma(w0, a0_0);
-                a0_1 = x1.fma(w0, a0_1);
-                FloatVector w1 = FloatVector.broadcast(S, w[wi + 1 * wStride]);
-                a1_0 = x0.fma(w1, a1_0);
-                a1_1 = x1.fma(w1, a1_1);
-                FloatVector w2 = FloatVector.broadcast(S, w[wi + 2 * wStride]);
-                a2_0 = x0.fma(w2, a2_0);
-                a2_1 = x1.fma(w2, a2_1);
-                FloatVector w3 = FloatVector.broadcast(S, w[wi + 3 * wStride]);
-                a3_0 = x0.fma(w3, a3_0);
-                a3_1 = x1.fma(w3, a3_1);
-                FloatVector w4 = FloatVector.broadcast(S, w[wi + 4 * wStride]);
-                a4_0 = x0.fma(w4, a4_0);
-                a4_1 = x1.fma(w4, a4_1);
-                FloatVector w5 = FloatVector.broadcast(S, w[wi + 5 * wStride]);
-                a5_0 = x0.fma(w5, a5_0);
-                a5_1 = x1.fma(w5, a5_1);
-                FloatVector w6 = FloatVector.broadcast(S, w[wi + 6 * wStride]);
-                a6_0 = x0.fma(w6, a6_0);
-                a6_1 = x1.fma(w6, a6_1);
-                FloatVector w7 = FloatVector.broadcast(S, w[wi + 7 * wStride]);
-                a7_0 = x0.fma(w7, a7_0);
-                a7_1 = x1.fma(w7, a7_1);
-            }
-            xb += xPlane;
-            wb += nTaps;
-        }
-        a0_0.intoArray(os, oBase + 0 * L);
-        a0_1.intoArray(os, oBase + 1 * L);
-        a1_0.intoArray(os, oBase + 1 * oStride + 0 * L);
-        a1_1.intoArray(os, oBase + 1 * oStride + 1 * L);
-        a2_0.intoArray(os, oBase + 2 * oStride + 0 * L);
-        a2_1.intoArray(os, oBase + 2 * oStride + 1 * L);
-        a3_0.intoArray(os, oBase + 3 * oStride + 0 * L);
-        a3_1.intoArray(os, oBase + 3 * oStride + 1 * L);
-        a4_0.intoArray(os, oBase + 4 * oStride + 0 * L);
-        a4_1.intoArray(os, oBase + 4 * oStride + 1 * L);
-        a5_0.intoArray(os, oBase + 5 * oStride + 0 * L);
-        a5_1.intoArray(os, oBase + 5 * oStride + 1 * L);
-        a6_0.intoArray(os, oBase + 6 * oStride + 0 * L);
-        a6_1.intoArray(os, oBase + 6 * oStride + 1 * L);
-        a7_0.intoArray(os, oBase + 7 * oStride + 0 * L);
-        a7_1.intoArray(os, oBase + 7 * oStride + 1 * L);
-    }
-
     /** Forward tile: 4 output channels x 4 vectors of positions (16 accumulators). */
     static void fwd4x4(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
             float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
@@ -573,17 +500,17 @@ final class ConvTiles {
         a0_15.intoArray(os, oBase + 15 * L);
     }
 
-    /** Forward tile: 8 output channels x 1 vectors of positions (8 accumulators). */
-    static void fwd8x1(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
+    /** Forward tile: 2 output channels x 4 vectors of positions (8 accumulators). */
+    static void fwd2x4(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
             float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
         FloatVector a0_0 = FloatVector.zero(S);
+        FloatVector a0_1 = FloatVector.zero(S);
+        FloatVector a0_2 = FloatVector.zero(S);
+        FloatVector a0_3 = FloatVector.zero(S);
         FloatVector a1_0 = FloatVector.zero(S);
-        FloatVector a2_0 = FloatVector.zero(S);
-        FloatVector a3_0 = FloatVector.zero(S);
-        FloatVector a4_0 = FloatVector.zero(S);
-        FloatVector a5_0 = FloatVector.zero(S);
-        FloatVector a6_0 = FloatVector.zero(S);
-        FloatVector a7_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
         int xb = xBase;
         int wb = wBase;
         for (int ic = 0; ic < icg; ic++) {
@@ -591,34 +518,63 @@ final class ConvTiles {
                 int xo = xb + taps[t];
                 int wi = wb + t;
                 FloatVector x0 = FloatVector.fromArray(S, x, xo);
+                FloatVector x1 = FloatVector.fromArray(S, x, xo + 1 * L);
+                FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, xo + 3 * L);
                 FloatVector w0 = FloatVector.broadcast(S, w[wi]);
                 a0_0 = x0.fma(w0, a0_0);
+                a0_1 = x1.fma(w0, a0_1);
+                a0_2 = x2.fma(w0, a0_2);
+                a0_3 = x3.fma(w0, a0_3);
                 FloatVector w1 = FloatVector.broadcast(S, w[wi + 1 * wStride]);
                 a1_0 = x0.fma(w1, a1_0);
-                FloatVector w2 = FloatVector.broadcast(S, w[wi + 2 * wStride]);
-                a2_0 = x0.fma(w2, a2_0);
-                FloatVector w3 = FloatVector.broadcast(S, w[wi + 3 * wStride]);
-                a3_0 = x0.fma(w3, a3_0);
-                FloatVector w4 = FloatVector.broadcast(S, w[wi + 4 * wStride]);
-                a4_0 = x0.fma(w4, a4_0);
-                FloatVector w5 = FloatVector.broadcast(S, w[wi + 5 * wStride]);
-                a5_0 = x0.fma(w5, a5_0);
-                FloatVector w6 = FloatVector.broadcast(S, w[wi + 6 * wStride]);
-                a6_0 = x0.fma(w6, a6_0);
-                FloatVector w7 = FloatVector.broadcast(S, w[wi + 7 * wStride]);
-                a7_0 = x0.fma(w7, a7_0);
+                a1_1 = x1.fma(w1, a1_1);
+                a1_2 = x2.fma(w1, a1_2);
+                a1_3 = x3.fma(w1, a1_3);
             }
             xb += xPlane;
             wb += nTaps;
         }
         a0_0.intoArray(os, oBase + 0 * L);
+        a0_1.intoArray(os, oBase + 1 * L);
+        a0_2.intoArray(os, oBase + 2 * L);
+        a0_3.intoArray(os, oBase + 3 * L);
         a1_0.intoArray(os, oBase + 1 * oStride + 0 * L);
-        a2_0.intoArray(os, oBase + 2 * oStride + 0 * L);
-        a3_0.intoArray(os, oBase + 3 * oStride + 0 * L);
-        a4_0.intoArray(os, oBase + 4 * oStride + 0 * L);
-        a5_0.intoArray(os, oBase + 5 * oStride + 0 * L);
-        a6_0.intoArray(os, oBase + 6 * oStride + 0 * L);
-        a7_0.intoArray(os, oBase + 7 * oStride + 0 * L);
+        a1_1.intoArray(os, oBase + 1 * oStride + 1 * L);
+        a1_2.intoArray(os, oBase + 1 * oStride + 2 * L);
+        a1_3.intoArray(os, oBase + 1 * oStride + 3 * L);
+    }
+
+    /** Forward tile: 1 output channels x 4 vectors of positions (4 accumulators). */
+    static void fwd1x4(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
+            float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
+        FloatVector a0_0 = FloatVector.zero(S);
+        FloatVector a0_1 = FloatVector.zero(S);
+        FloatVector a0_2 = FloatVector.zero(S);
+        FloatVector a0_3 = FloatVector.zero(S);
+        int xb = xBase;
+        int wb = wBase;
+        for (int ic = 0; ic < icg; ic++) {
+            for (int t = 0; t < nTaps; t++) {
+                int xo = xb + taps[t];
+                int wi = wb + t;
+                FloatVector x0 = FloatVector.fromArray(S, x, xo);
+                FloatVector x1 = FloatVector.fromArray(S, x, xo + 1 * L);
+                FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, xo + 3 * L);
+                FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+                a0_0 = x0.fma(w0, a0_0);
+                a0_1 = x1.fma(w0, a0_1);
+                a0_2 = x2.fma(w0, a0_2);
+                a0_3 = x3.fma(w0, a0_3);
+            }
+            xb += xPlane;
+            wb += nTaps;
+        }
+        a0_0.intoArray(os, oBase + 0 * L);
+        a0_1.intoArray(os, oBase + 1 * L);
+        a0_2.intoArray(os, oBase + 2 * L);
+        a0_3.intoArray(os, oBase + 3 * L);
     }
 
     /** Forward tile: 4 output channels x 1 vectors of positions (4 accumulators). */
