@@ -42,9 +42,11 @@ import org.deeproots.ops.spi.PoolGeometry;
  * over the window's input rows runs along the contiguous input width into a row buffer (the column max and
  * the winning row, tracked as a float vector blended with the same mask; or the column sum). Then a
  * horizontal pass reads k buffer entries per output, vectorised over the output columns whose window lies
- * inside the input: a strided gather from the L1-resident buffer at stride 2, and a masked vector tail, so that
- * narrow rows such as NiN's 15 columns still use vectors. Border columns are scalar. The lanes are independent
- * outputs, which hides the latency of the compare-select chain that makes a scalar loop slow on random data.
+ * inside the input (a strided gather from the L1-resident buffer at stride 2). In both passes the last vector
+ * ends at the row's end and overlaps the one before (recomputing the same values) instead of a scalar tail;
+ * border columns, and rows narrower than a vector (ResNet's 7x7 and 14x14 stages at 512 bits), take a
+ * branchless scalar loop. The lanes are independent outputs, which hides the latency of the compare-select
+ * chain; a branchy scalar loop mispredicts on random data and was the bottleneck before.
  *
  * <p>Max pooling keeps the reference's rule exactly: the first maximum in row-major window order is the one
  * with the smallest flat index; the vertical pass keeps the upper row on ties, so the horizontal pass picks
