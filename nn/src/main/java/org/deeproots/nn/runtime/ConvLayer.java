@@ -7,7 +7,15 @@ import org.deeproots.ops.spi.ConvGeometry;
 import org.deeproots.ops.spi.Kernels;
 import org.deeproots.tensor.Init;
 
-/** Convolution with filter groups; He-normal weights with fanIn = inChannels/groups * k * k. */
+/**
+ * Convolution with filter groups; He-normal weights with fanIn = inChannels/groups * k * k.
+ *
+ * <p>Backward input of a stride-1 convolution runs as a forward convolution of dOut with the flipped,
+ * per-group transposed weights and padding {@code k - 1 - padding} (the textbook identity): the forward kernels
+ * are the most tuned ones, and on the NiN layers this was 1.4x (5x5) to 3.5x (1x1) faster than
+ * {@code conv2dBackwardInput} here (vector-512, noisy shared 2-core machine). Strided convolutions use
+ * {@code conv2dBackwardInput}. The finite-difference tests cover both paths.
+ */
 final class ConvLayer extends Layer {
     final Op.Conv op;
     final Parameter weight; // (outC, inC/groups, k, k)
@@ -58,8 +66,35 @@ final class ConvLayer extends Layer {
         k.conv2dBackwardWeight(weight.grad(), bias == null ? null : bias.grad(), dOut, ws.act(in[0]), g);
         float[] dIn = ws.gradIn(in[0]); // (n, inC, h, w), null for the network input
         if (dIn != null) {
-            k.conv2dBackwardInput(dIn, dOut, weight.data(), g);
+            if (op.stride() == 1 && op.padding() <= op.kernel() - 1) {
+                float[] flipped = ws.scratch(weight.size()); // (inC, outC/groups, k, k)
+                flipTranspose(weight.data(), flipped);
+                k.conv2dForward(dIn, dOut, flipped, null, ConvGeometry.of(g.n(), op.outChannels(), op.inChannels(),
+                        op.groups(), g.outH(), g.outW(), op.kernel(), 1, op.kernel() - 1 - op.padding()));
+                ws.release(flipped);
+            } else {
+                k.conv2dBackwardInput(dIn, dOut, weight.data(), g);
+            }
             ws.gradDone(in[0], dIn);
+        }
+    }
+
+    /** w (outC, inC/g, k, k) to t (inC, outC/g, k, k) with t[g, ci, co, y, x] = w[g, co, ci, k-1-y, k-1-x]. */
+    private void flipTranspose(float[] w, float[] t) {
+        int groups = op.groups();
+        int inPer = op.inChannels() / groups;
+        int outPer = op.outChannels() / groups;
+        int kk = op.kernel() * op.kernel();
+        for (int gr = 0; gr < groups; gr++) {
+            for (int co = 0; co < outPer; co++) {
+                for (int ci = 0; ci < inPer; ci++) {
+                    int src = ((gr * outPer + co) * inPer + ci) * kk;
+                    int dst = ((gr * inPer + ci) * outPer + co) * kk;
+                    for (int j = 0; j < kk; j++) {
+                        t[dst + j] = w[src + kk - 1 - j];
+                    }
+                }
+            }
         }
     }
 }

@@ -26,9 +26,16 @@ public final class Workspace {
     private final Map<Integer, ArrayDeque<float[]>> pool = new HashMap<>();
     private float[] probs;       // (n, classes)
     private long calls;
+    private final boolean reuse;
 
     Workspace(Network net) {
+        this(net, true);
+    }
+
+    /** reuse = false gives every activation its own buffer, never in place (a test oracle for the plan). */
+    Workspace(Network net, boolean reuse) {
         this.net = net;
+        this.reuse = reuse;
     }
 
     /** The batch size this workspace is planned for (-1 before the first call). */
@@ -54,10 +61,10 @@ public final class Workspace {
             Layer l = layers[i];
             state[i] = l.newState(n);
             int size = n * net.sampleSize(l.slot);
-            if (net.aliasOf(l.slot) >= 0) {
+            if (reuse && net.aliasOf(l.slot) >= 0) {
                 act[l.slot] = act[net.aliasOf(l.slot)];
             } else {
-                ArrayDeque<float[]> q = train ? null : free.get(size);
+                ArrayDeque<float[]> q = train || !reuse ? null : free.get(size);
                 act[l.slot] = q == null || q.isEmpty() ? new float[size] : q.pop();
             }
             if (!train) {

@@ -39,10 +39,14 @@ class ModelsRuntimeTest {
         assertEquals(14, logits.length);
         float loss = net.backward(ws, new int[] {1, 6});
         assertTrue(Float.isFinite(loss), what + ": loss " + loss);
-        float[] eval = net.foldBatchNorm().newSession().logits(x, 2);
+        Network folded = net.foldBatchNorm();
+        float[] eval = folded.newSession().logits(x, 2);
         for (float v : eval) {
             assertTrue(Float.isFinite(v), what + ": eval logits not finite");
         }
+        // the inference buffer plan (reuse by liveness, in-place ReLU/add) changes nothing
+        float[] unplanned = folded.forward(new Workspace(folded, false), x, 2, false);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(unplanned, eval, what + ": buffer reuse changed logits");
     }
 
     /** Conv/linear weights and biases: what the cost model counts (batch norm excluded). */

@@ -109,6 +109,26 @@ class NetworkBehaviourTest {
         assertEquals(4, s.predict(x, 4).length);
     }
 
+    @Test
+    void inPlaceBuffersChangeNoGradient() {
+        for (ModelSpec spec : List.of(TestNets.nin(5), TestNets.resnet(5))) {
+            Network a = new Network(spec, K, 8);
+            Network b = new Network(spec, K, 8);
+            float[] x = TestNets.randomInput(spec, 3, 1);
+            int[] y = TestNets.labels(3, 5, 2);
+            Workspace wa = a.newWorkspace();
+            Workspace wb = new Workspace(b, false);
+            a.forward(wa, x, 3, true);
+            b.forward(wb, x, 3, true);
+            assertEquals(a.backward(wa, y), b.backward(wb, y));
+            for (Parameter p : a.parameters()) {
+                if (p.grad() != null) {
+                    assertArrayEquals(p.grad(), b.parameter(p.name()).grad(), spec.model() + " " + p.name());
+                }
+            }
+        }
+    }
+
     static void trainABit(Network net) {
         Workspace ws = net.newWorkspace();
         Sgd sgd = new Sgd(net.parameters(), 0.9, 0, false);
