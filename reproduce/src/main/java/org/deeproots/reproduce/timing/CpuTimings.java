@@ -1,0 +1,94 @@
+package org.deeproots.reproduce.timing;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.deeproots.nn.model.ModelSpec;
+import org.deeproots.reproduce.report.AtomicFiles;
+import org.deeproots.reproduce.report.PaperNumbers;
+import org.deeproots.reproduce.report.PaperRow;
+
+/** Runs a {@link TimingPlan} on a {@link ForwardEngine} and puts the paper's CPU times beside ours. */
+public final class CpuTimings {
+    private final ForwardEngine engine;
+    private final ModelCatalog catalog;
+    private final PaperNumbers paper;
+    private final int threads;
+    private final PrintStream progress;
+
+    public CpuTimings(ForwardEngine engine, ModelCatalog catalog, PaperNumbers paper, int threads,
+            PrintStream progress) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.paper = paper;
+        this.threads = threads;
+        this.progress = progress;
+    }
+
+    /** Times every variant of the plan with no overall time limit; rows in plan order. */
+    public List<TimingRow> run(TimingPlan plan) {
+        return run(plan, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Times every variant of the plan; rows in plan order. The remaining time is shared among the remaining
+     * variants in proportion to their work (multiply-adds x batch), so the run ends near {@code budgetSeconds};
+     * a variant whose share is too small for the plan's runs gets fewer (at least one, after its warm-up).
+     */
+    public List<TimingRow> run(TimingPlan plan, double budgetSeconds) {
+        ForwardTimer timer = new ForwardTimer(plan.warmup(), plan.minReps(), plan.maxReps(), plan.secondsPerVariant());
+        List<TimingRow> rows = new ArrayList<>();
+        int done = 0;
+        int total = plan.variantCount();
+        double workLeft = 0;
+        for (ModelTiming m : plan.models()) {
+            for (String variant : m.variants()) {
+                workLeft += (double) catalog.create(m.model(), variant, m.input(), m.classes()).multiplyAdds()
+                        * m.batch();
+            }
+        }
+        long start = System.nanoTime();
+        for (ModelTiming m : plan.models()) {
+            double origMs = Double.NaN;
+            double paperOrig = paper.row(m.model(), "orig").map(PaperRow::cpuMsPerImage).orElse(Double.NaN);
+            for (String variant : m.variants()) {
+                ModelSpec spec = catalog.create(m.model(), variant, m.input(), m.classes());
+                double work = (double) spec.multiplyAdds() * m.batch();
+                double left = budgetSeconds - (System.nanoTime() - start) / 1e9;
+                double cap = Double.isInfinite(budgetSeconds) ? Double.POSITIVE_INFINITY
+                        : Math.max(0, left) * work / Math.max(workLeft, 1);
+                workLeft -= work;
+                Measurement meas;
+                try (ForwardEngine.Forward f = engine.prepare(spec, m.batch())) {
+                    meas = timer.time(f, cap);
+                }
+                double ms = meas.medianMsPerBatch() / m.batch();
+                if (variant.equals("orig")) {
+                    origMs = ms;
+                }
+                Optional<PaperRow> p = paper.row(m.model(), variant);
+                double paperMs = p.map(PaperRow::cpuMsPerImage).orElse(Double.NaN);
+                rows.add(new TimingRow(m.model(), variant, m.batch(), threads, meas.reps(), ms, ms / origMs,
+                        spec.multiplyAdds(), spec.params(), paperMs, paperMs / paperOrig));
+                done++;
+                progress.printf(Locale.ROOT, "  [%d/%d] %-9s %-8s batch %3d: %8.2f ms/image (%.3f of orig, %d runs)"
+                        + "  %.0f s elapsed%n", done, total, m.model(), variant, m.batch(), ms, ms / origMs,
+                        meas.reps(), (System.nanoTime() - start) / 1e9);
+            }
+        }
+        return rows;
+    }
+
+    /** Writes {@code cpu_timings.csv} (header {@link TimingRow#CSV_HEADER}). */
+    public static void writeCsv(Path file, List<TimingRow> rows) throws IOException {
+        StringBuilder sb = new StringBuilder(TimingRow.CSV_HEADER).append('\n');
+        for (TimingRow r : rows) {
+            sb.append(r.csv()).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+}
