@@ -276,6 +276,90 @@ final class ConvTiles {
         a0_11.intoArray(os, oBase + 11 * L);
     }
 
+    /** Forward tile: 4 output channels x 5 vectors of positions (20 accumulators). */
+    static void fwd4x5(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
+            float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
+        FloatVector a0_0 = FloatVector.zero(S);
+        FloatVector a0_1 = FloatVector.zero(S);
+        FloatVector a0_2 = FloatVector.zero(S);
+        FloatVector a0_3 = FloatVector.zero(S);
+        FloatVector a0_4 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a2_0 = FloatVector.zero(S);
+        FloatVector a2_1 = FloatVector.zero(S);
+        FloatVector a2_2 = FloatVector.zero(S);
+        FloatVector a2_3 = FloatVector.zero(S);
+        FloatVector a2_4 = FloatVector.zero(S);
+        FloatVector a3_0 = FloatVector.zero(S);
+        FloatVector a3_1 = FloatVector.zero(S);
+        FloatVector a3_2 = FloatVector.zero(S);
+        FloatVector a3_3 = FloatVector.zero(S);
+        FloatVector a3_4 = FloatVector.zero(S);
+        int xb = xBase;
+        int wb = wBase;
+        for (int ic = 0; ic < icg; ic++) {
+            for (int t = 0; t < nTaps; t++) {
+                int xo = xb + taps[t];
+                int wi = wb + t;
+                FloatVector x0 = FloatVector.fromArray(S, x, xo);
+                FloatVector x1 = FloatVector.fromArray(S, x, xo + 1 * L);
+                FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, xo + 3 * L);
+                FloatVector x4 = FloatVector.fromArray(S, x, xo + 4 * L);
+                FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+                a0_0 = x0.fma(w0, a0_0);
+                a0_1 = x1.fma(w0, a0_1);
+                a0_2 = x2.fma(w0, a0_2);
+                a0_3 = x3.fma(w0, a0_3);
+                a0_4 = x4.fma(w0, a0_4);
+                FloatVector w1 = FloatVector.broadcast(S, w[wi + 1 * wStride]);
+                a1_0 = x0.fma(w1, a1_0);
+                a1_1 = x1.fma(w1, a1_1);
+                a1_2 = x2.fma(w1, a1_2);
+                a1_3 = x3.fma(w1, a1_3);
+                a1_4 = x4.fma(w1, a1_4);
+                FloatVector w2 = FloatVector.broadcast(S, w[wi + 2 * wStride]);
+                a2_0 = x0.fma(w2, a2_0);
+                a2_1 = x1.fma(w2, a2_1);
+                a2_2 = x2.fma(w2, a2_2);
+                a2_3 = x3.fma(w2, a2_3);
+                a2_4 = x4.fma(w2, a2_4);
+                FloatVector w3 = FloatVector.broadcast(S, w[wi + 3 * wStride]);
+                a3_0 = x0.fma(w3, a3_0);
+                a3_1 = x1.fma(w3, a3_1);
+                a3_2 = x2.fma(w3, a3_2);
+                a3_3 = x3.fma(w3, a3_3);
+                a3_4 = x4.fma(w3, a3_4);
+            }
+            xb += xPlane;
+            wb += nTaps;
+        }
+        a0_0.intoArray(os, oBase + 0 * L);
+        a0_1.intoArray(os, oBase + 1 * L);
+        a0_2.intoArray(os, oBase + 2 * L);
+        a0_3.intoArray(os, oBase + 3 * L);
+        a0_4.intoArray(os, oBase + 4 * L);
+        a1_0.intoArray(os, oBase + 1 * oStride + 0 * L);
+        a1_1.intoArray(os, oBase + 1 * oStride + 1 * L);
+        a1_2.intoArray(os, oBase + 1 * oStride + 2 * L);
+        a1_3.intoArray(os, oBase + 1 * oStride + 3 * L);
+        a1_4.intoArray(os, oBase + 1 * oStride + 4 * L);
+        a2_0.intoArray(os, oBase + 2 * oStride + 0 * L);
+        a2_1.intoArray(os, oBase + 2 * oStride + 1 * L);
+        a2_2.intoArray(os, oBase + 2 * oStride + 2 * L);
+        a2_3.intoArray(os, oBase + 2 * oStride + 3 * L);
+        a2_4.intoArray(os, oBase + 2 * oStride + 4 * L);
+        a3_0.intoArray(os, oBase + 3 * oStride + 0 * L);
+        a3_1.intoArray(os, oBase + 3 * oStride + 1 * L);
+        a3_2.intoArray(os, oBase + 3 * oStride + 2 * L);
+        a3_3.intoArray(os, oBase + 3 * oStride + 3 * L);
+        a3_4.intoArray(os, oBase + 3 * oStride + 4 * L);
+    }
+
     /** Forward tile: 4 output channels x 4 vectors of positions (16 accumulators). */
     static void fwd4x4(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
             float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
