@@ -167,10 +167,11 @@ public final class LibtorchRunner {
                     break;
                 }
                 CompareCase dead = remaining.remove(0);
-                String why = layout + " failed (child exit code " + rc + (rc == 134 || rc == 136 || rc > 128
-                        ? ", native crash; see " + work + "/hs_err_*.log" : "") + ")";
+                String why = layout + (rc > 128 ? " crashed" : " failed") + " (exit " + rc + ")";
                 failures.computeIfAbsent(dead.key(), k -> new ArrayList<>()).add(why);
-                log.println("bench compare: libtorch " + dead.key() + " " + why + "; continuing with the rest");
+                log.println("bench compare: libtorch " + dead.key() + " " + why + (rc > 128
+                        ? ", a native crash; its JVM error report is in " + work + "/hs_err_*.log" : "")
+                        + "; continuing with the rest");
             }
         }
         Map<String, Result> out = new LinkedHashMap<>();
