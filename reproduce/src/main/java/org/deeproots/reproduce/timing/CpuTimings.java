@@ -52,6 +52,7 @@ public final class CpuTimings {
             }
         }
         long start = System.nanoTime();
+        int variantsLeft = total;
         for (ModelTiming m : plan.models()) {
             double origMs = Double.NaN;
             double paperOrig = paper.row(m.model(), "orig").map(PaperRow::cpuMsPerImage).orElse(Double.NaN);
@@ -59,9 +60,13 @@ public final class CpuTimings {
                 ModelSpec spec = catalog.create(m.model(), variant, m.input(), m.classes());
                 double work = (double) spec.multiplyAdds() * m.batch();
                 double left = budgetSeconds - (System.nanoTime() - start) / 1e9;
+                // the work-proportional share, but never less than an equal share of what is left (capped by the
+                // plan's own per-variant budget): small variants have fixed costs too
                 double cap = Double.isInfinite(budgetSeconds) ? Double.POSITIVE_INFINITY
-                        : Math.max(0, left) * work / Math.max(workLeft, 1);
+                        : Math.max(Math.max(0, left) * work / Math.max(workLeft, 1),
+                                Math.min(plan.secondsPerVariant(), Math.max(0, left) / variantsLeft));
                 workLeft -= work;
+                variantsLeft--;
                 Measurement meas;
                 try (ForwardEngine.Forward f = engine.prepare(spec, m.batch())) {
                     meas = timer.time(f, cap);
