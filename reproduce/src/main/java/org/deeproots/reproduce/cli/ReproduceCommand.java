@@ -55,6 +55,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "--accuracy: training images per epoch, 0 = all (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--test-limit", defaultValue = "0",
+            description = "--accuracy: test images evaluated, 0 = all (default: ${DEFAULT-VALUE}).")
+    int testLimit;
+
     @Option(names = "--seeds", defaultValue = "3",
             description = "--accuracy: seeds for orig (the paper used 5; default: ${DEFAULT-VALUE}).")
     int seeds;
@@ -89,7 +93,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         ForwardEngine engine = Collaborators.forDevice(device);
         PaperNumbers paper = Collaborators.paperNumbers();
         Environment env = Environment.detect(t, engine.kernels());
-        SweepPlan sweep = accuracy ? SweepPlan.nin(data, seeds, epochs, batch, lr, limit) : null;
+        SweepPlan sweep = accuracy ? SweepPlan.nin(data, seeds, epochs, batch, lr, limit, testLimit) : null;
         List<String> trainExtra = new ArrayList<>();
         Reproduction r = new Reproduction(engine, Models::create, paper,
                 new CliTrainer(Roots::run, trainExtra), Collaborators.activationProbe(data), env, System.out);
@@ -105,7 +109,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         if (accuracy) {
             sb.append(" --accuracy --data ").append(data).append(" --epochs ").append(epochs).append(" --limit ")
-                    .append(limit).append(" --seeds ").append(seeds);
+                    .append(limit).append(" --test-limit ").append(testLimit).append(" --seeds ").append(seeds);
         }
         if (threads != null) {
             sb.append(" --threads ").append(threads);

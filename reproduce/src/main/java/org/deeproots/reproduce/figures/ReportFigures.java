@@ -42,10 +42,14 @@ public final class ReportFigures {
         return dash < 0 ? variant : variant.substring(0, dash);
     }
 
-    /** The number of a variant ({@code 8} for root-8), empty for orig. */
+    /** A point label: the number of a root variant ({@code 8} for root-8), t8 / c8 for tree-8 / col-8, empty for orig. */
     static String number(String variant) {
         int dash = variant.indexOf('-');
-        return dash < 0 ? "" : variant.substring(dash + 1);
+        if (dash < 0) {
+            return "";
+        }
+        String f = variant.substring(0, dash);
+        return (f.equals("root") ? "" : f.substring(0, 1)) + variant.substring(dash + 1);
     }
 
     /**

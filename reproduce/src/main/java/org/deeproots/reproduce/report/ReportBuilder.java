@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.deeproots.reproduce.compare.CompareTable;
 import org.deeproots.reproduce.figures.Figure;
 import org.deeproots.reproduce.sweep.AccuracyRow;
 import org.deeproots.reproduce.timing.TimingRow;
@@ -33,6 +34,7 @@ public final class ReportBuilder {
         costs(sb, d);
         timings(sb, d);
         accuracy(sb, d);
+        libtorch(sb, d);
         figures(sb, d);
         differences(sb, d);
         return sb.toString();
@@ -178,6 +180,20 @@ public final class ReportBuilder {
             sb.append(String.format(Locale.ROOT, "The paper's orig accuracy is a mean over 5 seeds with standard "
                     + "deviation %.4f; its other rows appear to be single runs.%n%n", std));
         }
+    }
+
+    private static void libtorch(StringBuilder sb, ReportData d) {
+        sb.append("## deeproots beside libtorch\n\n");
+        if (d.compare().isEmpty()) {
+            sb.append("No `compare.csv` in the output folder: run `roots bench compare --out <this folder>` (it "
+                    + "builds the bench module's libtorch profile; several minutes) and then this command again.\n\n");
+            return;
+        }
+        sb.append("From ").append(d.compareSource()).append(".\n\n");
+        for (String t : CompareTable.targets(d.compare())) {
+            sb.append("- ").append(t).append('\n');
+        }
+        sb.append('\n').append(CompareTable.markdown(d.compare())).append('\n');
     }
 
     private static void figures(StringBuilder sb, ReportData d) {

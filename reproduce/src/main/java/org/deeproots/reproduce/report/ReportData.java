@@ -17,17 +17,21 @@ import org.deeproots.reproduce.timing.TimingRow;
  * @param accuracyStatus one line on the accuracy part: its recipe and data, or why it is absent
  * @param figures        figures written beside the report
  * @param notes          extra findings of this run (e.g. correlation block contrast), one per line
+ * @param compare        rows of an earlier {@code roots bench compare} found in the output folder (may be empty)
+ * @param compareSource  where those rows came from (file and time)
  * @param paper          the paper's numbers
  * @param elapsedSeconds wall time of the whole run
  */
 public record ReportData(Environment env, String command, String timingMethod, List<CostRow> costs,
         List<TimingRow> timings, List<AccuracyRow> accuracy, String accuracyStatus, List<Figure> figures,
-        List<String> notes, PaperNumbers paper, double elapsedSeconds) {
+        List<String> notes, List<org.deeproots.reproduce.compare.CompareRow> compare, String compareSource,
+        PaperNumbers paper, double elapsedSeconds) {
     public ReportData {
         costs = List.copyOf(costs);
         timings = List.copyOf(timings);
         accuracy = List.copyOf(accuracy);
         figures = List.copyOf(figures);
         notes = List.copyOf(notes);
+        compare = List.copyOf(compare);
     }
 }

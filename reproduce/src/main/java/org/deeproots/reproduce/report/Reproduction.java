@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeproots.nn.model.ModelSpec;
+import org.deeproots.reproduce.compare.CompareRow;
+import org.deeproots.reproduce.compare.CompareTable;
 import org.deeproots.reproduce.figures.ReportFigures;
 import org.deeproots.reproduce.sweep.AccuracyRow;
 import org.deeproots.reproduce.sweep.AccuracySweep;
@@ -122,9 +124,10 @@ public final class Reproduction {
             runs = sweep.run(s);
             accuracy = AccuracyRow.summarize(s.model(), runs, costs, paper);
             accuracyStatus = String.format(Locale.ROOT, "Recipe: `roots train --model %s --data %s --epochs %d "
-                    + "--batch %d --lr %s%s`, each run in `%s/<variant>-seed<seed>/`; orig with %d seeds. "
+                    + "--batch %d --lr %s%s%s`, each run in `%s/<variant>-seed<seed>/`; orig with %d seeds. "
                     + "Multiply-adds and params are at the paper's CIFAR-10 input (3x32x32).", s.model(), s.data(),
                     s.epochs(), s.batch(), s.lr(), s.limit() > 0 ? " --limit " + s.limit() : "",
+                    s.testLimit() > 0 ? " --test-limit " + s.testLimit() : "",
                     sweepDir,
                     s.runs().stream().filter(r -> r.variant().equals("orig")).count());
         } else {
@@ -159,8 +162,16 @@ public final class Reproduction {
 
         double secs = (System.nanoTime() - t0) / 1e9;
         String method = c.timingPlan() == null ? "" : timingMethod(c.timingPlan(), c.timingBudgetSeconds(), timings);
+        List<CompareRow> compare = List.of();
+        String compareSource = "";
+        Path compareCsv = c.out().resolve("compare.csv");
+        if (Files.isRegularFile(compareCsv)) {
+            compare = CompareTable.read(compareCsv);
+            compareSource = "`" + compareCsv.getFileName() + "`, written by `roots bench compare` at "
+                    + Files.getLastModifiedTime(compareCsv) + " (not re-measured by this run)";
+        }
         ReportData data = new ReportData(env, c.command(), method, costs, timings, accuracy, accuracyStatus,
-                fig.written(), notes, paper, secs);
+                fig.written(), notes, compare, compareSource, paper, secs);
         Path report = ReportBuilder.write(c.out(), data);
         progress.printf(Locale.ROOT, "Done in %.1f min: %s (%d figures)%n", secs / 60, report, fig.written().size());
         return report;
@@ -284,7 +295,8 @@ public final class Reproduction {
                 return Double.NaN;
             }
             int images = s.limit() > 0 ? s.limit() : 60000;
-            total += s.epochs() * (3.0 * images + 10000) * t.msPerImage() / 1000;
+            int test = s.testLimit() > 0 ? s.testLimit() : 10000;
+            total += s.epochs() * (3.0 * images + test) * t.msPerImage() / 1000;
         }
         return total;
     }

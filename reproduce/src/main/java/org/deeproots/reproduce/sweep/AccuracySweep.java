@@ -37,9 +37,9 @@ public final class AccuracySweep {
 
     /** The recipe line that must match for a run to count as finished. */
     static String recipe(SweepPlan plan, SweepRun run) {
-        return String.format(Locale.ROOT, "model=%s variant=%s seed=%d data=%s epochs=%d batch=%d lr=%s limit=%d",
-                plan.model(), run.variant(), run.seed(), plan.data(), plan.epochs(), plan.batch(), plan.lr(),
-                plan.limit());
+        return String.format(Locale.ROOT, "model=%s variant=%s seed=%d data=%s epochs=%d batch=%d lr=%s limit=%d "
+                + "test-limit=%d", plan.model(), run.variant(), run.seed(), plan.data(), plan.epochs(), plan.batch(),
+                plan.lr(), plan.limit(), plan.testLimit());
     }
 
     /** The result of a run finished earlier with the same recipe, if there is one. */

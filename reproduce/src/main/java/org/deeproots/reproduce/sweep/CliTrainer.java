@@ -33,6 +33,10 @@ public final class CliTrainer implements Trainer {
             a.add("--limit");
             a.add(Integer.toString(plan.limit()));
         }
+        if (plan.testLimit() > 0) {
+            a.add("--test-limit");
+            a.add(Integer.toString(plan.testLimit()));
+        }
         a.addAll(extra);
         return a;
     }

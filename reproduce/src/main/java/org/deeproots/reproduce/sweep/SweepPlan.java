@@ -13,9 +13,10 @@ import java.util.List;
  * @param batch  mini-batch size
  * @param lr     base learning rate
  * @param limit  training images per epoch (0 = all)
+ * @param testLimit test images evaluated (0 = all)
  */
 public record SweepPlan(String model, String data, List<SweepRun> runs, int epochs, int batch, double lr,
-        int limit) {
+        int limit, int testLimit) {
     public SweepPlan {
         runs = List.copyOf(runs);
         if (epochs < 1) {
@@ -30,6 +31,9 @@ public record SweepPlan(String model, String data, List<SweepRun> runs, int epoc
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         }
+        if (testLimit < 0) {
+            throw new IllegalArgumentException("testLimit must be >= 0, got " + testLimit);
+        }
     }
 
     /** NiN variants of the paper's full table. */
@@ -39,7 +43,8 @@ public record SweepPlan(String model, String data, List<SweepRun> runs, int epoc
     /**
      * The paper's NiN sweep: orig with {@code origSeeds} seeds (the paper used 5), every other variant once.
      */
-    public static SweepPlan nin(String data, int origSeeds, int epochs, int batch, double lr, int limit) {
+    public static SweepPlan nin(String data, int origSeeds, int epochs, int batch, double lr, int limit,
+            int testLimit) {
         if (origSeeds < 1) {
             throw new IllegalArgumentException("origSeeds must be >= 1, got " + origSeeds);
         }
@@ -50,6 +55,6 @@ public record SweepPlan(String model, String data, List<SweepRun> runs, int epoc
         for (String v : NIN_VARIANTS) {
             runs.add(new SweepRun(v, 1));
         }
-        return new SweepPlan("nin", data, runs, epochs, batch, lr, limit);
+        return new SweepPlan("nin", data, runs, epochs, batch, lr, limit, testLimit);
     }
 }

@@ -48,6 +48,9 @@ class ReproductionTest {
 
     @Test
     void writesReportCsvAndFiguresWithoutAccuracy(@TempDir Path out) throws IOException {
+        Files.writeString(out.resolve("compare.csv"), "model,variant,batch,threads,deeproots_ms,libtorch_ms,ratio\n"
+                + "resnet50,orig,10,2,300.0,200.0,1.5\nresnet50,root-64,10,2,150.0,140.0,1.0714\n"
+                + "res2_3x3,g64,1,2,0.5,,\n");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path report = reproduction(new Fakes.CountingTrainer(), new PrintStream(log, true, StandardCharsets.UTF_8))
                 .run(config(out, null));
@@ -71,7 +74,11 @@ class ReproductionTest {
         assertTrue(md.contains("test cpu") && md.contains("fake-kernels"), "environment recorded");
         assertTrue(md.contains("fake paper facts (test)"), "paper source cited");
         assertTrue(md.contains("Not run: `roots reproduce --accuracy`"), md);
+        assertFalse(md.contains("No `compare.csv`"), md);
         assertTrue(md.contains("needs trained NiN checkpoints"), md);
+        assertTrue(md.contains("ratio 1.50 (target: within 1.5x): met"), md);
+        assertTrue(md.contains("faster than libtorch's same variant: 0 of 1 (target: all): NOT met"), md);
+        assertTrue(md.contains("| res2_3x3 | g64 | 1 | 2 | 0.50 |  |"), "missing libtorch time stays empty:\n" + md);
         // paper's params beside ours: 45,000 is the fake paper's root-2 params
         assertTrue(md.contains("| 45,000 |"), md);
 
@@ -90,7 +97,7 @@ class ReproductionTest {
     @Test
     void accuracySweepFeedsTableAndCorrelationAndResumes(@TempDir Path out) throws IOException {
         SweepPlan sweep = new SweepPlan("nin", "fake-data", List.of(new SweepRun("orig", 1), new SweepRun("orig", 2),
-                new SweepRun("root-4", 1), new SweepRun("root-8", 1)), 2, 8, 0.1, 100);
+                new SweepRun("root-4", 1), new SweepRun("root-8", 1)), 2, 8, 0.1, 100, 50);
         Fakes.CountingTrainer trainer = new Fakes.CountingTrainer();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Path report = reproduction(trainer, quiet).run(config(out, sweep));

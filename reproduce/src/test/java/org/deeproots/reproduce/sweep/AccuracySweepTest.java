@@ -33,7 +33,7 @@ class AccuracySweepTest {
 
     @Test
     void finishedRunsAreSkippedAndChangedRecipesRetrain(@TempDir Path root) throws IOException {
-        SweepPlan plan = SweepPlan.nin("fashion-mnist", 2, 1, 32, 0.05, 500);
+        SweepPlan plan = SweepPlan.nin("fashion-mnist", 2, 1, 32, 0.05, 500, 100);
         assertEquals(2 + SweepPlan.NIN_VARIANTS.size(), plan.runs().size());
         AccuracySweep sweep = new AccuracySweep(root, trainer(1), quiet);
         List<RunResult> first = sweep.run(plan);
@@ -55,13 +55,13 @@ class AccuracySweepTest {
         assertEquals(List.of("root-8-seed1"), trained);
 
         // another recipe (more epochs) makes every run pending
-        SweepPlan longer = SweepPlan.nin("fashion-mnist", 2, 2, 32, 0.05, 500);
+        SweepPlan longer = SweepPlan.nin("fashion-mnist", 2, 2, 32, 0.05, 500, 100);
         assertEquals(longer.runs().size(), sweep.pending(longer).size());
     }
 
     @Test
     void aTrainerThatWritesTooFewEpochsFailsClearly(@TempDir Path root) {
-        SweepPlan plan = new SweepPlan("nin", "d", List.of(new SweepRun("orig", 1)), 3, 8, 0.1, 0);
+        SweepPlan plan = new SweepPlan("nin", "d", List.of(new SweepRun("orig", 1)), 3, 8, 0.1, 0, 0);
         AccuracySweep sweep = new AccuracySweep(root, trainer(2), quiet);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> sweep.run(plan));
         assertTrue(e.getMessage().contains("2 epochs") && e.getMessage().contains("expected 3"), e.getMessage());
@@ -78,10 +78,28 @@ class AccuracySweepTest {
     }
 
     @Test
+    void cliTrainerPassesTheRecipeToRootsTrain(@TempDir Path root) throws IOException {
+        List<String[]> calls = new ArrayList<>();
+        CliTrainer t = new CliTrainer(args -> {
+            calls.add(args);
+            return 0;
+        }, List.of("--threads", "2"));
+        SweepPlan plan = SweepPlan.nin("cifar10", 1, 3, 128, 0.1, 1000, 500);
+        t.train(plan, new SweepRun("tree-4", 7), root);
+        assertEquals(List.of("train", "--model", "nin", "--variant", "tree-4", "--data", "cifar10", "--epochs", "3",
+                "--batch", "128", "--lr", "0.1", "--seed", "7", "--out", root.toString(), "--limit", "1000",
+                "--test-limit", "500", "--threads", "2"), List.of(calls.get(0)));
+        CliTrainer failing = new CliTrainer(args -> 2, List.of());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> failing.train(plan, new SweepRun("orig", 1), root));
+        assertTrue(e.getMessage().contains("exit code 2"), e.getMessage());
+    }
+
+    @Test
     void badPlansAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> SweepPlan.nin("d", 0, 1, 8, 0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> SweepPlan.nin("d", 0, 1, 8, 0.1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new SweepRun("../x", 1));
         assertThrows(IllegalArgumentException.class,
-                () -> new SweepPlan("nin", "d", List.of(), 0, 8, 0.1, 0));
+                () -> new SweepPlan("nin", "d", List.of(), 0, 8, 0.1, 0, 0));
     }
 }
