@@ -177,7 +177,7 @@ final class ConvBackward {
         for (; i < bound; i += L) {
             acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(ConvTiles.S, a, from + i));
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = ConvTiles.sumLanes(acc);
         for (; i < len; i++) {
             s += a[from + i];
         }

@@ -1,7 +1,6 @@
 package org.deeproots.ops.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +29,18 @@ final class ConvTiles {
     static final int L = S.length();
 
     private ConvTiles() {
+    }
+
+    /**
+     * Sum of the lanes in lane order. Not {@code reduceLanes(ADD)}: its order differs between the interpreter and
+     * C2's intrinsic, so results would change once the code is compiled (the same call must give the same bits).
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /** Channel-vectorised forward tile: 2 vectors of output channels x 10 positions (20 accumulators). */
@@ -803,30 +814,30 @@ final class ConvTiles {
             a2_5 = d2.fma(x5, a2_5);
             a3_5 = d3.fma(x5, a3_5);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s1_4 = a1_4.reduceLanes(VectorOperators.ADD);
-        float s1_5 = a1_5.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s2_1 = a2_1.reduceLanes(VectorOperators.ADD);
-        float s2_2 = a2_2.reduceLanes(VectorOperators.ADD);
-        float s2_3 = a2_3.reduceLanes(VectorOperators.ADD);
-        float s2_4 = a2_4.reduceLanes(VectorOperators.ADD);
-        float s2_5 = a2_5.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
-        float s3_1 = a3_1.reduceLanes(VectorOperators.ADD);
-        float s3_2 = a3_2.reduceLanes(VectorOperators.ADD);
-        float s3_3 = a3_3.reduceLanes(VectorOperators.ADD);
-        float s3_4 = a3_4.reduceLanes(VectorOperators.ADD);
-        float s3_5 = a3_5.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s1_4 = sumLanes(a1_4);
+        float s1_5 = sumLanes(a1_5);
+        float s2_0 = sumLanes(a2_0);
+        float s2_1 = sumLanes(a2_1);
+        float s2_2 = sumLanes(a2_2);
+        float s2_3 = sumLanes(a2_3);
+        float s2_4 = sumLanes(a2_4);
+        float s2_5 = sumLanes(a2_5);
+        float s3_0 = sumLanes(a3_0);
+        float s3_1 = sumLanes(a3_1);
+        float s3_2 = sumLanes(a3_2);
+        float s3_3 = sumLanes(a3_3);
+        float s3_4 = sumLanes(a3_4);
+        float s3_5 = sumLanes(a3_5);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -938,22 +949,22 @@ final class ConvTiles {
             a2_3 = d2.fma(x3, a2_3);
             a3_3 = d3.fma(x3, a3_3);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s2_1 = a2_1.reduceLanes(VectorOperators.ADD);
-        float s2_2 = a2_2.reduceLanes(VectorOperators.ADD);
-        float s2_3 = a2_3.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
-        float s3_1 = a3_1.reduceLanes(VectorOperators.ADD);
-        float s3_2 = a3_2.reduceLanes(VectorOperators.ADD);
-        float s3_3 = a3_3.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s2_0 = sumLanes(a2_0);
+        float s2_1 = sumLanes(a2_1);
+        float s2_2 = sumLanes(a2_2);
+        float s2_3 = sumLanes(a2_3);
+        float s3_0 = sumLanes(a3_0);
+        float s3_1 = sumLanes(a3_1);
+        float s3_2 = sumLanes(a3_2);
+        float s3_3 = sumLanes(a3_3);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1049,22 +1060,22 @@ final class ConvTiles {
             a0_7 = d0.fma(x7, a0_7);
             a1_7 = d1.fma(x7, a1_7);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
-        float s0_6 = a0_6.reduceLanes(VectorOperators.ADD);
-        float s0_7 = a0_7.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s1_4 = a1_4.reduceLanes(VectorOperators.ADD);
-        float s1_5 = a1_5.reduceLanes(VectorOperators.ADD);
-        float s1_6 = a1_6.reduceLanes(VectorOperators.ADD);
-        float s1_7 = a1_7.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
+        float s0_6 = sumLanes(a0_6);
+        float s0_7 = sumLanes(a0_7);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s1_4 = sumLanes(a1_4);
+        float s1_5 = sumLanes(a1_5);
+        float s1_6 = sumLanes(a1_6);
+        float s1_7 = sumLanes(a1_7);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1133,10 +1144,10 @@ final class ConvTiles {
             a2_0 = d2.fma(x0, a2_0);
             a3_0 = d3.fma(x0, a3_0);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s1_0 = sumLanes(a1_0);
+        float s2_0 = sumLanes(a2_0);
+        float s3_0 = sumLanes(a3_0);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1182,12 +1193,12 @@ final class ConvTiles {
             FloatVector x5 = FloatVector.fromArray(S, x, xo5 + q);
             a0_5 = d0.fma(x5, a0_5);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1224,7 +1235,7 @@ final class ConvTiles {
             FloatVector x0 = FloatVector.fromArray(S, x, xo0 + q);
             a0_0 = d0.fma(x0, a0_0);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
