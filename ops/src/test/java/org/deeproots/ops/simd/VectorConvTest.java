@@ -54,6 +54,9 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1));
         list.add(ConvGeometry.of(2, 24, 64, 2, 33, 33, 3, 2, 1));
         list.add(ConvGeometry.of(1, 8, 48, 2, 9, 11, 3, 1, 1));
+        // more than 512 positions: the weight gradient's dot-product path (fewer take the transposed GEMM)
+        list.add(ConvGeometry.of(2, 6, 10, 2, 30, 29, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 5, 4, 1, 40, 40, 3, 2, 1));
         return list.stream();
     }
 
