@@ -60,14 +60,18 @@ public final class LibtorchRunner {
         return root.resolve("bench/target/libtorch");
     }
 
-    /** True when the libtorch classes and classpath exist and are newer than their sources. */
+    /**
+     * True when the libtorch classes and classpath exist and the last successful build (its stamp file) is newer
+     * than the sources. (Maven leaves up-to-date class files untouched, so their own times say nothing.)
+     */
     boolean built() throws IOException {
         Path cls = buildDir().resolve("classes/org/deeproots/bench/libtorch/LibtorchCompare.class");
         Path cp = buildDir().resolve("libtorch.classpath");
-        if (!Files.isRegularFile(cls) || !Files.isRegularFile(cp)) {
+        Path stamp = buildDir().resolve("built.stamp");
+        if (!Files.isRegularFile(cls) || !Files.isRegularFile(cp) || !Files.isRegularFile(stamp)) {
             return false;
         }
-        long built = Files.getLastModifiedTime(cls).toMillis();
+        long built = Files.getLastModifiedTime(stamp).toMillis();
         for (Path src : List.of(root.resolve("bench/src/libtorch"), root.resolve("nn/src/main"),
                 root.resolve("bench/pom.xml"))) {
             if (!Files.exists(src)) {
@@ -103,6 +107,9 @@ public final class LibtorchRunner {
                 .redirectOutput(out.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         int rc = waitFor(pb, 30);
+        if (rc == 0) {
+            Files.writeString(buildDir().resolve("built.stamp"), "built by roots bench compare\n");
+        }
         if (rc != 0 || !built()) {
             List<String> lines = Files.readAllLines(out);
             throw new IllegalStateException("building the libtorch profile failed (exit code " + rc + "); last lines "
@@ -160,10 +167,11 @@ public final class LibtorchRunner {
                     break;
                 }
                 CompareCase dead = remaining.remove(0);
-                String why = layout + " failed (child exit code " + rc + (rc == 134 || rc == 136 || rc > 128
-                        ? ", native crash; see " + work + "/hs_err_*.log" : "") + ")";
+                String why = layout + (rc > 128 ? " crashed" : " failed") + " (exit " + rc + ")";
                 failures.computeIfAbsent(dead.key(), k -> new ArrayList<>()).add(why);
-                log.println("bench compare: libtorch " + dead.key() + " " + why + "; continuing with the rest");
+                log.println("bench compare: libtorch " + dead.key() + " " + why + (rc > 128
+                        ? ", a native crash; its JVM error report is in " + work + "/hs_err_*.log" : "")
+                        + "; continuing with the rest");
             }
         }
         Map<String, Result> out = new LinkedHashMap<>();

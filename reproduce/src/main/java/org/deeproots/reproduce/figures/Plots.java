@@ -140,6 +140,7 @@ public final class Plots {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisTicksVisible(false);
         chart.getStyler().setYAxisTicksVisible(false);
+        chart.getStyler().setPlotGridLinesVisible(false);
         chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(255, 200, 0), new Color(200, 0, 0),
                 Color.BLACK});
         chart.addSeries(title, xs, ys, cells);

@@ -236,9 +236,11 @@ public final class Reproduction {
     }
 
     static String timingMethod(TimingPlan p, double budgetSeconds, List<TimingRow> rows) {
-        StringBuilder sb = new StringBuilder("Forward pass of the whole batch (inference mode, random weights), ");
+        StringBuilder sb = new StringBuilder("Forward pass of the whole batch (inference mode, random weights, batch "
+                + "norm folded into the convolutions), ");
         sb.append(p.warmup()).append(" untimed warm-up run(s), then ").append(p.minReps()).append(" to ")
-                .append(p.maxReps()).append(" timed runs (as many as fit about ")
+                .append(p.maxReps()).append(" timed runs taken in turns over the variants of a model (so load "
+                        + "changes hit all variants alike; as many rounds as fit about ")
                 .append(String.format(Locale.ROOT, "%.0f", p.secondsPerVariant()))
                 .append(" s per variant); the median per batch divided by the batch size. Batches: ");
         List<String> b = new ArrayList<>();

@@ -88,6 +88,43 @@ public final class ForwardTimer {
         return new Measurement(ms, warmup);
     }
 
+    /**
+     * Times several prepared forwards of one model in rounds (each round runs every forward once, in order), so
+     * that a change in the machine's load hits all of them alike and their ratios stay fair. Each is warmed up
+     * first; the number of rounds fits {@code budgetSeconds} per forward, between {@code minReps} and
+     * {@code maxReps}, and is cut (to at least one) when the rounds would not fit {@code capSeconds}.
+     *
+     * @return one measurement per forward, in the order given
+     */
+    public Measurement[] timeInterleaved(java.util.List<ForwardEngine.Forward> forwards, double capSeconds) {
+        long start = nanoClock.getAsLong();
+        int k = forwards.size();
+        double round = 0;
+        for (ForwardEngine.Forward f : forwards) {
+            double last = 0;
+            for (int i = 0; i < warmup; i++) {
+                last = timeOnce(f);
+            }
+            round += last;
+        }
+        int reps = repsFor(round / k);
+        double left = capSeconds * 1000.0 - (nanoClock.getAsLong() - start) / 1e6;
+        if (reps * round > left) {
+            reps = (int) Math.max(1, Math.floor(left / Math.max(round, 1e-6)));
+        }
+        double[][] ms = new double[k][reps];
+        for (int r = 0; r < reps; r++) {
+            for (int i = 0; i < k; i++) {
+                ms[i][r] = timeOnce(forwards.get(i));
+            }
+        }
+        Measurement[] out = new Measurement[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = new Measurement(ms[i], warmup);
+        }
+        return out;
+    }
+
     private double timeOnce(ForwardEngine.Forward forward) {
         long t0 = nanoClock.getAsLong();
         forward.run();

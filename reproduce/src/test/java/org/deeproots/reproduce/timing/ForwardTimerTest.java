@@ -43,6 +43,32 @@ class ForwardTimerTest {
     }
 
     @Test
+    void interleavedRoundsRunEveryForwardInTurn() {
+        AtomicLong now = new AtomicLong();
+        StringBuilder order = new StringBuilder();
+        ForwardTimer t = new ForwardTimer(1, 1, 5, 1.5, now::get);
+        ForwardEngine.Forward a = () -> {
+            order.append('a');
+            now.addAndGet(1_000_000_000L);
+        };
+        ForwardEngine.Forward b = () -> {
+            order.append('b');
+            now.addAndGet(2_000_000_000L);
+        };
+        // round = 3 s; budget 1.5 s per forward = 3 s for both: one round... with no cap
+        Measurement[] m = t.timeInterleaved(java.util.List.of(a, b), Double.POSITIVE_INFINITY);
+        assertEquals("abab", order.toString());
+        assertArrayEquals(new double[] {1000}, m[0].msPerBatch(), 1e-9);
+        assertArrayEquals(new double[] {2000}, m[1].msPerBatch(), 1e-9);
+        // a generous budget but a cap of 10 s: 3 s of warm-up leaves room for 2 rounds
+        ForwardTimer wide = new ForwardTimer(1, 1, 5, 100, now::get);
+        order.setLength(0);
+        m = wide.timeInterleaved(java.util.List.of(a, b), 10);
+        assertEquals("ababab", order.toString());
+        assertEquals(2, m[0].reps());
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, 3, 2, 1));
