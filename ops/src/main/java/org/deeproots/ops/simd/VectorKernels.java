@@ -123,7 +123,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(len); i < bound; i += L) {
             acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = SimdConstants.sumLanes(acc0.add(acc1));
         // scalar tail
         for (; i < len; i++) {
             s += a[off + i];
@@ -146,7 +146,7 @@ final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(S, a, off + i).sub(m);
             acc0 = d.fma(d, acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = SimdConstants.sumLanes(acc0.add(acc1));
         for (; i < len; i++) {
             float d = a[off + i] - mean;
             s = Math.fma(d, d, s);
@@ -254,8 +254,8 @@ final class VectorKernels implements Kernels {
                     accDy = accDy.add(dy);
                     accDyXc = dy.fma(xc, accDyXc);
                 }
-                float sDy = accDy.reduceLanes(VectorOperators.ADD);
-                float sDyXc = accDyXc.reduceLanes(VectorOperators.ADD);
+                float sDy = SimdConstants.sumLanes(accDy);
+                float sDyXc = SimdConstants.sumLanes(accDyXc);
                 for (; i < hw; i++) {
                     sDy += dOut[off + i];
                     sDyXc = Math.fma(dOut[off + i], in[off + i] - mu, sDyXc);
@@ -714,7 +714,7 @@ final class VectorKernels implements Kernels {
                 e.intoArray(probs, off + i);
                 acc = acc.add(e);
             }
-            double total = acc.reduceLanes(VectorOperators.ADD);
+            double total = SimdConstants.sumLanes(acc);
             for (; i < classes; i++) {
                 float e = (float) Math.exp(logits[off + i] - max);
                 probs[off + i] = e;
