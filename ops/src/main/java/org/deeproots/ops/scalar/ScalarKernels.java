@@ -446,11 +446,13 @@ public final class ScalarKernels implements Kernels {
     public static void checkArgmax(int[] argmax, PoolGeometry g) {
         int planeIn = g.h() * g.w(), planeOut = g.outH() * g.outW();
         checkLength("argmax", argmax, (long) g.n() * g.c() * planeOut);
-        for (int o = 0; o < argmax.length; o++) {
-            int lo = o / planeOut * planeIn;
-            if (argmax[o] < lo || argmax[o] >= lo + planeIn) {
-                throw new IllegalArgumentException("argmax[" + o + "]=" + argmax[o] + " is outside its plane ["
-                        + lo + ", " + (lo + planeIn) + ") of dIn");
+        for (int plane = 0, o = 0; plane < g.n() * g.c(); plane++) {
+            int lo = plane * planeIn, hi = lo + planeIn;
+            for (int end = o + planeOut; o < end; o++) {
+                if (argmax[o] < lo || argmax[o] >= hi) {
+                    throw new IllegalArgumentException("argmax[" + o + "]=" + argmax[o] + " is outside its plane ["
+                            + lo + ", " + hi + ") of dIn");
+                }
             }
         }
     }

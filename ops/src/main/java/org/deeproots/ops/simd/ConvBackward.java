@@ -26,6 +26,12 @@ final class ConvBackward {
     private static final int QBLOCK = 1024;
     /** Floats of input + dOut buffers per image chunk. */
     private static final long CHUNK_FLOATS = 6L << 20;
+    /**
+     * Up to this many positions per call (and with >= 5 L columns and 4 output channels per group) the weight
+     * gradient runs as a transposed GEMM.
+     */
+    private static final int SMALL_POSITIONS = 512;
+    private static final int[] TAP0 = {0};
 
     private ConvBackward() {
     }
@@ -63,11 +69,11 @@ final class ConvBackward {
         long floatsPerImage = (long) g.inC() * perImage * (p.direct() ? 1 : p.taps()) + (long) g.outC() * perImage;
         int imgs = (int) Math.max(1, Math.min(g.n(), CHUNK_FLOATS / Math.max(1, floatsPerImage)));
         for (int b0 = 0; b0 < g.n(); b0 += imgs) {
-            chunk(dWeight, dOut, in, p, b0, Math.min(imgs, g.n() - b0));
+            chunk(dWeight, dOut, in, p, b0, Math.min(imgs, g.n() - b0), imgs >= g.n());
         }
     }
 
-    private static void chunk(float[] dW, float[] dOut, float[] in, ConvPlan p, int b0, int imgs) {
+    private static void chunk(float[] dW, float[] dOut, float[] in, ConvPlan p, int b0, int imgs, boolean whole) {
         int rows = imgs * p.hv();
         int y0 = b0 * p.hv();
         int plane = p.planeLength(rows, SLACK);
@@ -94,6 +100,10 @@ final class ConvBackward {
             for (int t = 0; t < nTaps; t++) {
                 koff[ic * nTaps + t] = ic * plane + taps[t];
             }
+        }
+        if (whole && nq <= SMALL_POSITIONS && k >= 5 * L && opg >= 4) {
+            transposed(dW, ds, dPlane, xs, plane, koff, p, nq);
+            return;
         }
         int ocBlock = 16;
         int kBlock = 36;
@@ -140,6 +150,57 @@ final class ConvBackward {
         });
     }
 
+    /**
+     * The weight gradient for few positions (the whole batch in one chunk): dW (oc, k) = sum_q dOut (oc, q) x
+     * im2colT (q, k), vectorised along k with dOut broadcast ({@link ConvTiles} {@code fwd4x5}), so there is no
+     * horizontal sum per output (which, at 64 positions, cost more than the multiply-adds). Overwrites dW.
+     */
+    private static void transposed(float[] dW, float[] ds, int dPlane, float[] xs, int plane, int[] koff, ConvPlan p,
+                                   int nq) {
+        int icg = p.icg();
+        int opg = p.opg();
+        int k = koff.length;
+        int kTile = 5 * L;
+        int kp = ConvPlan.roundUp(k, kTile);
+        float[] xt = new float[p.groups() * nq * kp]; // (groups, q, kp): the group's im2col, transposed
+        Parallel.forRange(p.groups() * nq, gq -> {
+            int grp = gq / nq;
+            int q = gq % nq;
+            int dst = gq * kp;
+            int xg = grp * icg * plane + q;
+            for (int kk = 0; kk < k; kk++) {
+                xt[dst + kk] = xs[xg + koff[kk]];
+            }
+        });
+        int kTiles = kp / kTile;
+        int oTiles = (opg + 3) / 4;
+        Parallel.forRange(p.groups() * oTiles * kTiles, item -> {
+            int kt = item % kTiles;
+            int ot = (item / kTiles) % oTiles;
+            int grp = item / (kTiles * oTiles);
+            int k0 = kt * kTile;
+            int o0 = ot * 4;
+            int rowsHere = Math.min(4, opg - o0);
+            float[] tile = new float[4 * kTile]; // (4, kTile)
+            int xBase = grp * nq * kp + k0;
+            int oc0 = grp * opg + o0;
+            if (rowsHere == 4) {
+                ConvTiles.fwd4x5(xt, xBase, kp, TAP0, 1, nq, ds, oc0 * dPlane, dPlane, tile, 0, kTile);
+            } else {
+                for (int j = 0; j < rowsHere; j++) {
+                    for (int v = 0; v < 5; v++) {
+                        ConvTiles.fwd1x1(xt, xBase + v * L, kp, TAP0, 1, nq, ds, (oc0 + j) * dPlane, dPlane, tile,
+                                j * kTile + v * L, kTile);
+                    }
+                }
+            }
+            int cols = Math.min(kTile, k - k0);
+            for (int j = 0; j < rowsHere; j++) {
+                System.arraycopy(tile, j * kTile, dW, (oc0 + j) * k + k0, cols);
+            }
+        });
+    }
+
     /** dOut channel oc of the chunk in the plan's position layout, zeros at garbage positions. */
     private static void fillDOut(float[] ds, int dPlane, float[] dOut, ConvPlan p, int oc, int y0, int rows) {
         int oh = p.oh();
@@ -177,7 +238,7 @@ final class ConvBackward {
         for (; i < bound; i += L) {
             acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(ConvTiles.S, a, from + i));
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = ConvTiles.sumLanes(acc);
         for (; i < len; i++) {
             s += a[from + i];
         }

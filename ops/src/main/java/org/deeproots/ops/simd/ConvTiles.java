@@ -1,7 +1,6 @@
 package org.deeproots.ops.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +29,11 @@ final class ConvTiles {
     static final int L = S.length();
 
     private ConvTiles() {
+    }
+
+    /** See {@link SimdConstants#sumLanes(FloatVector)}. */
+    static float sumLanes(FloatVector v) {
+        return SimdConstants.sumLanes(v);
     }
 
     /** Channel-vectorised forward tile: 2 vectors of output channels x 10 positions (20 accumulators). */
@@ -274,6 +278,90 @@ final class ConvTiles {
         a0_9.intoArray(os, oBase + 9 * L);
         a0_10.intoArray(os, oBase + 10 * L);
         a0_11.intoArray(os, oBase + 11 * L);
+    }
+
+    /** Forward tile: 4 output channels x 5 vectors of positions (20 accumulators). */
+    static void fwd4x5(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg,
+            float[] w, int wBase, int wStride, float[] os, int oBase, int oStride) {
+        FloatVector a0_0 = FloatVector.zero(S);
+        FloatVector a0_1 = FloatVector.zero(S);
+        FloatVector a0_2 = FloatVector.zero(S);
+        FloatVector a0_3 = FloatVector.zero(S);
+        FloatVector a0_4 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a2_0 = FloatVector.zero(S);
+        FloatVector a2_1 = FloatVector.zero(S);
+        FloatVector a2_2 = FloatVector.zero(S);
+        FloatVector a2_3 = FloatVector.zero(S);
+        FloatVector a2_4 = FloatVector.zero(S);
+        FloatVector a3_0 = FloatVector.zero(S);
+        FloatVector a3_1 = FloatVector.zero(S);
+        FloatVector a3_2 = FloatVector.zero(S);
+        FloatVector a3_3 = FloatVector.zero(S);
+        FloatVector a3_4 = FloatVector.zero(S);
+        int xb = xBase;
+        int wb = wBase;
+        for (int ic = 0; ic < icg; ic++) {
+            for (int t = 0; t < nTaps; t++) {
+                int xo = xb + taps[t];
+                int wi = wb + t;
+                FloatVector x0 = FloatVector.fromArray(S, x, xo);
+                FloatVector x1 = FloatVector.fromArray(S, x, xo + 1 * L);
+                FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, xo + 3 * L);
+                FloatVector x4 = FloatVector.fromArray(S, x, xo + 4 * L);
+                FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+                a0_0 = x0.fma(w0, a0_0);
+                a0_1 = x1.fma(w0, a0_1);
+                a0_2 = x2.fma(w0, a0_2);
+                a0_3 = x3.fma(w0, a0_3);
+                a0_4 = x4.fma(w0, a0_4);
+                FloatVector w1 = FloatVector.broadcast(S, w[wi + 1 * wStride]);
+                a1_0 = x0.fma(w1, a1_0);
+                a1_1 = x1.fma(w1, a1_1);
+                a1_2 = x2.fma(w1, a1_2);
+                a1_3 = x3.fma(w1, a1_3);
+                a1_4 = x4.fma(w1, a1_4);
+                FloatVector w2 = FloatVector.broadcast(S, w[wi + 2 * wStride]);
+                a2_0 = x0.fma(w2, a2_0);
+                a2_1 = x1.fma(w2, a2_1);
+                a2_2 = x2.fma(w2, a2_2);
+                a2_3 = x3.fma(w2, a2_3);
+                a2_4 = x4.fma(w2, a2_4);
+                FloatVector w3 = FloatVector.broadcast(S, w[wi + 3 * wStride]);
+                a3_0 = x0.fma(w3, a3_0);
+                a3_1 = x1.fma(w3, a3_1);
+                a3_2 = x2.fma(w3, a3_2);
+                a3_3 = x3.fma(w3, a3_3);
+                a3_4 = x4.fma(w3, a3_4);
+            }
+            xb += xPlane;
+            wb += nTaps;
+        }
+        a0_0.intoArray(os, oBase + 0 * L);
+        a0_1.intoArray(os, oBase + 1 * L);
+        a0_2.intoArray(os, oBase + 2 * L);
+        a0_3.intoArray(os, oBase + 3 * L);
+        a0_4.intoArray(os, oBase + 4 * L);
+        a1_0.intoArray(os, oBase + 1 * oStride + 0 * L);
+        a1_1.intoArray(os, oBase + 1 * oStride + 1 * L);
+        a1_2.intoArray(os, oBase + 1 * oStride + 2 * L);
+        a1_3.intoArray(os, oBase + 1 * oStride + 3 * L);
+        a1_4.intoArray(os, oBase + 1 * oStride + 4 * L);
+        a2_0.intoArray(os, oBase + 2 * oStride + 0 * L);
+        a2_1.intoArray(os, oBase + 2 * oStride + 1 * L);
+        a2_2.intoArray(os, oBase + 2 * oStride + 2 * L);
+        a2_3.intoArray(os, oBase + 2 * oStride + 3 * L);
+        a2_4.intoArray(os, oBase + 2 * oStride + 4 * L);
+        a3_0.intoArray(os, oBase + 3 * oStride + 0 * L);
+        a3_1.intoArray(os, oBase + 3 * oStride + 1 * L);
+        a3_2.intoArray(os, oBase + 3 * oStride + 2 * L);
+        a3_3.intoArray(os, oBase + 3 * oStride + 3 * L);
+        a3_4.intoArray(os, oBase + 3 * oStride + 4 * L);
     }
 
     /** Forward tile: 4 output channels x 4 vectors of positions (16 accumulators). */
@@ -719,30 +807,30 @@ final class ConvTiles {
             a2_5 = d2.fma(x5, a2_5);
             a3_5 = d3.fma(x5, a3_5);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s1_4 = a1_4.reduceLanes(VectorOperators.ADD);
-        float s1_5 = a1_5.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s2_1 = a2_1.reduceLanes(VectorOperators.ADD);
-        float s2_2 = a2_2.reduceLanes(VectorOperators.ADD);
-        float s2_3 = a2_3.reduceLanes(VectorOperators.ADD);
-        float s2_4 = a2_4.reduceLanes(VectorOperators.ADD);
-        float s2_5 = a2_5.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
-        float s3_1 = a3_1.reduceLanes(VectorOperators.ADD);
-        float s3_2 = a3_2.reduceLanes(VectorOperators.ADD);
-        float s3_3 = a3_3.reduceLanes(VectorOperators.ADD);
-        float s3_4 = a3_4.reduceLanes(VectorOperators.ADD);
-        float s3_5 = a3_5.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s1_4 = sumLanes(a1_4);
+        float s1_5 = sumLanes(a1_5);
+        float s2_0 = sumLanes(a2_0);
+        float s2_1 = sumLanes(a2_1);
+        float s2_2 = sumLanes(a2_2);
+        float s2_3 = sumLanes(a2_3);
+        float s2_4 = sumLanes(a2_4);
+        float s2_5 = sumLanes(a2_5);
+        float s3_0 = sumLanes(a3_0);
+        float s3_1 = sumLanes(a3_1);
+        float s3_2 = sumLanes(a3_2);
+        float s3_3 = sumLanes(a3_3);
+        float s3_4 = sumLanes(a3_4);
+        float s3_5 = sumLanes(a3_5);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -854,22 +942,22 @@ final class ConvTiles {
             a2_3 = d2.fma(x3, a2_3);
             a3_3 = d3.fma(x3, a3_3);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s2_1 = a2_1.reduceLanes(VectorOperators.ADD);
-        float s2_2 = a2_2.reduceLanes(VectorOperators.ADD);
-        float s2_3 = a2_3.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
-        float s3_1 = a3_1.reduceLanes(VectorOperators.ADD);
-        float s3_2 = a3_2.reduceLanes(VectorOperators.ADD);
-        float s3_3 = a3_3.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s2_0 = sumLanes(a2_0);
+        float s2_1 = sumLanes(a2_1);
+        float s2_2 = sumLanes(a2_2);
+        float s2_3 = sumLanes(a2_3);
+        float s3_0 = sumLanes(a3_0);
+        float s3_1 = sumLanes(a3_1);
+        float s3_2 = sumLanes(a3_2);
+        float s3_3 = sumLanes(a3_3);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -965,22 +1053,22 @@ final class ConvTiles {
             a0_7 = d0.fma(x7, a0_7);
             a1_7 = d1.fma(x7, a1_7);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
-        float s0_6 = a0_6.reduceLanes(VectorOperators.ADD);
-        float s0_7 = a0_7.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s1_1 = a1_1.reduceLanes(VectorOperators.ADD);
-        float s1_2 = a1_2.reduceLanes(VectorOperators.ADD);
-        float s1_3 = a1_3.reduceLanes(VectorOperators.ADD);
-        float s1_4 = a1_4.reduceLanes(VectorOperators.ADD);
-        float s1_5 = a1_5.reduceLanes(VectorOperators.ADD);
-        float s1_6 = a1_6.reduceLanes(VectorOperators.ADD);
-        float s1_7 = a1_7.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
+        float s0_6 = sumLanes(a0_6);
+        float s0_7 = sumLanes(a0_7);
+        float s1_0 = sumLanes(a1_0);
+        float s1_1 = sumLanes(a1_1);
+        float s1_2 = sumLanes(a1_2);
+        float s1_3 = sumLanes(a1_3);
+        float s1_4 = sumLanes(a1_4);
+        float s1_5 = sumLanes(a1_5);
+        float s1_6 = sumLanes(a1_6);
+        float s1_7 = sumLanes(a1_7);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1049,10 +1137,10 @@ final class ConvTiles {
             a2_0 = d2.fma(x0, a2_0);
             a3_0 = d3.fma(x0, a3_0);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s1_0 = a1_0.reduceLanes(VectorOperators.ADD);
-        float s2_0 = a2_0.reduceLanes(VectorOperators.ADD);
-        float s3_0 = a3_0.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s1_0 = sumLanes(a1_0);
+        float s2_0 = sumLanes(a2_0);
+        float s3_0 = sumLanes(a3_0);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1098,12 +1186,12 @@ final class ConvTiles {
             FloatVector x5 = FloatVector.fromArray(S, x, xo5 + q);
             a0_5 = d0.fma(x5, a0_5);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
-        float s0_1 = a0_1.reduceLanes(VectorOperators.ADD);
-        float s0_2 = a0_2.reduceLanes(VectorOperators.ADD);
-        float s0_3 = a0_3.reduceLanes(VectorOperators.ADD);
-        float s0_4 = a0_4.reduceLanes(VectorOperators.ADD);
-        float s0_5 = a0_5.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
+        float s0_1 = sumLanes(a0_1);
+        float s0_2 = sumLanes(a0_2);
+        float s0_3 = sumLanes(a0_3);
+        float s0_4 = sumLanes(a0_4);
+        float s0_5 = sumLanes(a0_5);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];
@@ -1140,7 +1228,7 @@ final class ConvTiles {
             FloatVector x0 = FloatVector.fromArray(S, x, xo0 + q);
             a0_0 = d0.fma(x0, a0_0);
         }
-        float s0_0 = a0_0.reduceLanes(VectorOperators.ADD);
+        float s0_0 = sumLanes(a0_0);
         // scalar tail
         for (; q < len; q++) {
             float e0 = d[dBase + q];

@@ -25,6 +25,35 @@ final class SimdConstants {
     private SimdConstants() {
     }
 
+    /**
+     * Sum of the lanes in lane order, with constant lane indices (so C2 extracts them directly). Not
+     * {@code reduceLanes(ADD)}: its order differs between the interpreter and C2's intrinsic, so results would
+     * change once the code is compiled (the same call must give the same bits).
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        s += v.lane(1);
+        s += v.lane(2);
+        s += v.lane(3);
+        if (LANES >= 8) {
+            s += v.lane(4);
+            s += v.lane(5);
+            s += v.lane(6);
+            s += v.lane(7);
+        }
+        if (LANES >= 16) {
+            s += v.lane(8);
+            s += v.lane(9);
+            s += v.lane(10);
+            s += v.lane(11);
+            s += v.lane(12);
+            s += v.lane(13);
+            s += v.lane(14);
+            s += v.lane(15);
+        }
+        return s;
+    }
+
     private static VectorSpecies<Float> species(int bits) {
         return switch (bits) {
             case 128 -> FloatVector.SPECIES_128;

@@ -42,9 +42,11 @@ import org.deeproots.ops.spi.PoolGeometry;
  * over the window's input rows runs along the contiguous input width into a row buffer (the column max and
  * the winning row, tracked as a float vector blended with the same mask; or the column sum). Then a
  * horizontal pass reads k buffer entries per output, vectorised over the output columns whose window lies
- * inside the input: a strided gather from the L1-resident buffer at stride 2, and a masked vector tail, so that
- * narrow rows such as NiN's 15 columns still use vectors. Border columns are scalar. The lanes are independent
- * outputs, which hides the latency of the compare-select chain that makes a scalar loop slow on random data.
+ * inside the input (a strided gather from the L1-resident buffer at stride 2). In both passes the last vector
+ * ends at the row's end and overlaps the one before (recomputing the same values) instead of a scalar tail;
+ * border columns, and rows narrower than a vector (ResNet's 7x7 and 14x14 stages at 512 bits), take a
+ * branchless scalar loop. The lanes are independent outputs, which hides the latency of the compare-select
+ * chain; a branchy scalar loop mispredicts on random data and was the bottleneck before.
  *
  * <p>Max pooling keeps the reference's rule exactly: the first maximum in row-major window order is the one
  * with the smallest flat index; the vertical pass keeps the upper row on ties, so the horizontal pass picks
@@ -121,7 +123,7 @@ final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(len); i < bound; i += L) {
             acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = SimdConstants.sumLanes(acc0.add(acc1));
         // scalar tail
         for (; i < len; i++) {
             s += a[off + i];
@@ -144,7 +146,7 @@ final class VectorKernels implements Kernels {
             FloatVector d = FloatVector.fromArray(S, a, off + i).sub(m);
             acc0 = d.fma(d, acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = SimdConstants.sumLanes(acc0.add(acc1));
         for (; i < len; i++) {
             float d = a[off + i] - mean;
             s = Math.fma(d, d, s);
@@ -252,8 +254,8 @@ final class VectorKernels implements Kernels {
                     accDy = accDy.add(dy);
                     accDyXc = dy.fma(xc, accDyXc);
                 }
-                float sDy = accDy.reduceLanes(VectorOperators.ADD);
-                float sDyXc = accDyXc.reduceLanes(VectorOperators.ADD);
+                float sDy = SimdConstants.sumLanes(accDy);
+                float sDyXc = SimdConstants.sumLanes(accDyXc);
                 for (; i < hw; i++) {
                     sDy += dOut[off + i];
                     sDyXc = Math.fma(dOut[off + i], in[off + i] - mu, sDyXc);
@@ -310,31 +312,43 @@ final class VectorKernels implements Kernels {
         int x = 0;
         // vector body
         for (int bound = S.loopBound(w); x < bound; x += L) {
-            FloatVector best = FloatVector.fromArray(S, in, start + x);
-            FloatVector row = FloatVector.zero(S);
-            for (int r = 1; r < rows; r++) {
-                FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
-                // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                        .or(v.test(VectorOperators.IS_NAN))
-                        .andNot(best.test(VectorOperators.IS_NAN));
-                best = best.blend(v, take);
-                row = row.blend(r, take);
-            }
-            best.intoArray(colMax, x);
-            row.intoArray(colRow, x);
+            maxRows(in, start, rows, w, x, colMax, colRow);
         }
-        // scalar tail
+        if (x < w && w >= L) {
+            // vector tail: one more vector ending at w, overlapping columns already done (same results)
+            maxRows(in, start, rows, w, w - L, colMax, colRow);
+            return;
+        }
+        // scalar tail (rows narrower than a vector), without branches: random data mispredicts them
         for (; x < w; x++) {
+            float best = in[start + x];
             int br = 0;
             for (int r = 1; r < rows; r++) {
-                if (beats(in[start + r * w + x], r, in[start + br * w + x], br)) {
-                    br = r;
-                }
+                float v = in[start + r * w + x];
+                boolean take = v > best | (v != v & best == best);
+                best = take ? v : best;
+                br = take ? r : br;
             }
-            colMax[x] = in[start + br * w + x];
+            colMax[x] = best;
             colRow[x] = br;
         }
+    }
+
+    /** Columns [x, x + L) of verticalMax. */
+    private static void maxRows(float[] in, int start, int rows, int w, int x, float[] colMax, float[] colRow) {
+        FloatVector best = FloatVector.fromArray(S, in, start + x);
+        FloatVector row = FloatVector.zero(S);
+        for (int r = 1; r < rows; r++) {
+            FloatVector v = FloatVector.fromArray(S, in, start + r * w + x);
+            // take v where best is not NaN and (v > best or v is NaN): ties keep the upper row
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                    .or(v.test(VectorOperators.IS_NAN))
+                    .andNot(best.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            row = row.blend(r, take);
+        }
+        best.intoArray(colMax, x);
+        row.intoArray(colRow, x);
     }
 
     /** colSum[x] = sum over rows [0, rows) of in[start + r * w + x]. */
@@ -372,7 +386,7 @@ final class VectorKernels implements Kernels {
         checkPool(out, in, g, "out", "in");
         checkLength("argmax", argmax, out.length);
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[][] maps = laneOffsets(s);
+        int[] map = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colMax = new float[w]; // (w) max over the window's rows per input column
             float[] colRow = new float[w]; // (w) the window row it came from
@@ -381,7 +395,7 @@ final class VectorKernels implements Kernels {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
                 int start = inBase + iy0 * w;
                 verticalMax(in, start, iy1 - iy0, w, colMax, colRow);
-                horizontalMax(out, argmax, (plane * oh + y) * ow, start, colMax, colRow, g, maps);
+                horizontalMax(out, argmax, (plane * oh + y) * ow, start, colMax, colRow, g, map);
             }
         });
     }
@@ -397,73 +411,76 @@ final class VectorKernels implements Kernels {
         return span < 0 ? 0 : Math.min(g.outW(), span / g.stride() + 1);
     }
 
-    /**
-     * Lane offsets of strided gathers: maps[c][j] = j * stride for the c first lanes, 0 for the others (a
-     * masked gather still bounds-checks its inactive lanes, so they must point somewhere valid).
-     */
-    private static int[][] laneOffsets(int stride) {
-        int[][] maps = new int[L + 1][L];
-        for (int c = 0; c <= L; c++) {
-            for (int j = 0; j < c; j++) {
-                maps[c][j] = j * stride;
-            }
+    /** Lane offsets 0, s, 2s, ... of a strided gather. */
+    private static int[] laneOffsets(int stride) {
+        int[] map = new int[L];
+        for (int j = 0; j < L; j++) {
+            map[j] = j * stride;
         }
-        return maps;
+        return map;
     }
 
     /**
      * out/argmax of one output row from the column maxima: the beats() winner over each window's columns, where
-     * the flat index of column ix's maximum is start + colRow[ix] * w + ix. Vector body over the interior
-     * columns (a strided gather from the row buffers, which are in L1), scalar for the border columns.
+     * the flat index of column ix's maximum is start + colRow[ix] * w + ix. Vectors over the interior columns
+     * (a strided gather from the row buffers, which are in L1) when there are at least L of them, the last
+     * vector overlapping the one before; scalar for the border columns and for narrower rows.
      */
     private static void horizontalMax(float[] out, int[] argmax, int outRow, int start, float[] colMax,
-                                      float[] colRow, PoolGeometry g, int[][] maps) {
+                                      float[] colRow, PoolGeometry g, int[] map) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
-        int x = x0;
-        // vector body, then a masked vector tail
-        for (; x < x1; x += L) {
-            VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
-            maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, maps[Math.min(L, x1 - x)], m);
+        int x0 = interiorStart(g), x1 = interiorEnd(g);
+        boolean vectors = x1 - x0 >= L;
+        if (vectors) {
+            // vector body
+            int x = x0;
+            for (; x + L <= x1; x += L) {
+                maxColumns(out, argmax, outRow + x, start, colMax, colRow, x * s - pad, g, map);
+            }
+            // vector tail: a full vector ending at x1, recomputing some columns (same values)
+            if (x < x1) {
+                maxColumns(out, argmax, outRow + x1 - L, start, colMax, colRow, (x1 - L) * s - pad, g, map);
+            }
         }
-        // scalar: the border columns
-        for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x1 > x0) {
-                xx = x1 - 1; // [x0, x1) done with vectors
+        // scalar: the border columns (all columns when the row is narrow), without branches on the data
+        for (int x = 0; x < ow; x++) {
+            if (vectors && x == x0) {
+                x = x1 - 1; // [x0, x1) done with vectors
                 continue;
             }
-            int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
-            int b = ix0, bIdx = start + (int) colRow[ix0] * w + ix0;
+            int ix0 = Math.max(x * s - pad, 0), ix1 = Math.min(x * s - pad + k, w);
+            float bv = colMax[ix0];
+            int bi = start + (int) colRow[ix0] * w + ix0;
             for (int ix = ix0 + 1; ix < ix1; ix++) {
-                int idx = start + (int) colRow[ix] * w + ix;
-                if (beats(colMax[ix], idx, colMax[b], bIdx)) {
-                    b = ix;
-                    bIdx = idx;
-                }
+                float v = colMax[ix];
+                int vi = start + (int) colRow[ix] * w + ix;
+                boolean take = v > bv | (v == bv & vi < bi) | (v != v & (bv == bv | vi < bi)); // beats()
+                bv = take ? v : bv;
+                bi = take ? vi : bi;
             }
-            out[outRow + xx] = colMax[b];
-            argmax[outRow + xx] = bIdx;
+            out[outRow + x] = bv;
+            argmax[outRow + x] = bi;
         }
     }
 
     /**
-     * L (or the lanes of m) outputs of max pooling from the column buffers, lane j's window starting at column
-     * col + j * s. Column kx of a window lies right of the columns before it, so its flat index is smaller only
-     * if its row is smaller: the tie rule compares rows.
+     * L outputs of max pooling from the column buffers, lane j's window starting at column col + j * s. Column
+     * kx of a window lies right of the columns before it, so its flat index is smaller only if its row is
+     * smaller: the tie rule compares rows.
      */
     private static void maxColumns(float[] out, int[] argmax, int at, int start, float[] colMax, float[] colRow,
-                                   int col, PoolGeometry g, int[] map, VectorMask<Float> m) {
+                                   int col, PoolGeometry g, int[] map) {
         int k = g.kernel(), s = g.stride();
-        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col, m)
-                : FloatVector.fromArray(S, colMax, col, map, 0, m);
-        FloatVector bestRow = s == 1 ? FloatVector.fromArray(S, colRow, col, m)
-                : FloatVector.fromArray(S, colRow, col, map, 0, m);
+        FloatVector best = s == 1 ? FloatVector.fromArray(S, colMax, col)
+                : FloatVector.fromArray(S, colMax, col, map, 0);
+        FloatVector bestRow = s == 1 ? FloatVector.fromArray(S, colRow, col)
+                : FloatVector.fromArray(S, colRow, col, map, 0);
         FloatVector bestKx = FloatVector.zero(S);
         for (int kx = 1; kx < k; kx++) {
-            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx, m)
-                    : FloatVector.fromArray(S, colMax, col + kx, map, 0, m);
-            FloatVector vRow = s == 1 ? FloatVector.fromArray(S, colRow, col + kx, m)
-                    : FloatVector.fromArray(S, colRow, col + kx, map, 0, m);
+            FloatVector v = s == 1 ? FloatVector.fromArray(S, colMax, col + kx)
+                    : FloatVector.fromArray(S, colMax, col + kx, map, 0);
+            FloatVector vRow = s == 1 ? FloatVector.fromArray(S, colRow, col + kx)
+                    : FloatVector.fromArray(S, colRow, col + kx, map, 0);
             // beats(v, index, best, bestIndex) lanewise
             VectorMask<Float> smaller = vRow.compare(VectorOperators.LT, bestRow);
             VectorMask<Float> vNaN = v.test(VectorOperators.IS_NAN);
@@ -474,47 +491,44 @@ final class VectorKernels implements Kernels {
             bestRow = bestRow.blend(vRow, take);
             bestKx = bestKx.blend(kx, take);
         }
-        best.intoArray(out, at, m);
+        best.intoArray(out, at);
         // flat index = start + row * w + col + j * s + kx, the offset exact in float (below 2^24 for any sane w)
         FloatVector offset = bestRow.mul(g.w()).add(bestKx).add(FloatVector.broadcast(S, col).addIndex(s));
-        IntVector index = ((IntVector) offset.convert(VectorOperators.F2I, 0)).add(start);
-        index.intoArray(argmax, at, m.cast(I));
+        ((IntVector) offset.convert(VectorOperators.F2I, 0)).add(start).intoArray(argmax, at);
     }
 
-    /** One output row of average pooling from the column sums (vector body over interior columns). */
-    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y,
-                                      int[][] maps) {
+    /** One output row of average pooling from the column sums, vectorised like {@link #horizontalMax}. */
+    private static void horizontalAvg(float[] out, int outRow, float[] colSum, PoolGeometry g, int y, int[] map) {
         int ow = g.outW(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int x0 = interiorStart(g), x1 = Math.max(x0, interiorEnd(g));
-        int x = x0;
-        if (x < x1) {
+        int x0 = interiorStart(g), x1 = interiorEnd(g);
+        boolean vectors = x1 - x0 >= L;
+        if (vectors) {
             // interior columns share the divisor: k times the padded-clipped window height
             float div = ScalarKernels.avgPoolDivisor(g, y, x0);
-            // vector body, then a masked vector tail
-            for (; x < x1; x += L) {
-                VectorMask<Float> m = x + L <= x1 ? S.maskAll(true) : S.indexInRange(x, x1);
-                int[] map = maps[Math.min(L, x1 - x)];
-                int col = x * s - pad;
-                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col, m)
-                        : FloatVector.fromArray(S, colSum, col, map, 0, m);
+            // vector body, then a full vector ending at x1 (overlap recomputes the same values)
+            for (int x = x0; x < x1; x += L) {
+                int xv = Math.min(x, x1 - L), col = xv * s - pad;
+                FloatVector acc = s == 1 ? FloatVector.fromArray(S, colSum, col)
+                        : FloatVector.fromArray(S, colSum, col, map, 0);
                 for (int kx = 1; kx < k; kx++) {
-                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx, m)
-                            : FloatVector.fromArray(S, colSum, col + kx, map, 0, m));
+                    acc = acc.add(s == 1 ? FloatVector.fromArray(S, colSum, col + kx)
+                            : FloatVector.fromArray(S, colSum, col + kx, map, 0));
                 }
-                acc.div(div).intoArray(out, outRow + x, m);
+                acc.div(div).intoArray(out, outRow + xv);
             }
         }
-        for (int xx = 0; xx < ow; xx++) {
-            if (xx == x0 && x1 > x0) {
-                xx = x1 - 1; // [x0, x1) done with vectors
+        // scalar: the border columns (all columns when the row is narrow)
+        for (int x = 0; x < ow; x++) {
+            if (vectors && x == x0) {
+                x = x1 - 1;
                 continue;
             }
-            int ix0 = Math.max(xx * s - pad, 0), ix1 = Math.min(xx * s - pad + k, w);
+            int ix0 = Math.max(x * s - pad, 0), ix1 = Math.min(x * s - pad + k, w);
             float acc = 0;
             for (int ix = ix0; ix < ix1; ix++) {
                 acc += colSum[ix];
             }
-            out[outRow + xx] = acc / ScalarKernels.avgPoolDivisor(g, y, xx);
+            out[outRow + x] = acc / ScalarKernels.avgPoolDivisor(g, y, x);
         }
     }
 
@@ -536,14 +550,14 @@ final class VectorKernels implements Kernels {
     public void avgPool2dForward(float[] out, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
-        int[][] maps = laneOffsets(s);
+        int[] map = laneOffsets(s);
         Parallel.forRange(g.n() * g.c(), plane -> {
             float[] colSum = new float[w]; // (w) sum over the window's rows per input column
             int inBase = plane * h * w;
             for (int y = 0; y < oh; y++) {
                 int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
                 verticalSum(in, inBase + iy0 * w, iy1 - iy0, w, colSum);
-                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, maps);
+                horizontalAvg(out, (plane * oh + y) * ow, colSum, g, y, map);
             }
         });
     }
@@ -700,7 +714,7 @@ final class VectorKernels implements Kernels {
                 e.intoArray(probs, off + i);
                 acc = acc.add(e);
             }
-            double total = acc.reduceLanes(VectorOperators.ADD);
+            double total = SimdConstants.sumLanes(acc);
             for (; i < classes; i++) {
                 float e = (float) Math.exp(logits[off + i] - max);
                 probs[off + i] = e;

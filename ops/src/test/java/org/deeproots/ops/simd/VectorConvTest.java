@@ -1,5 +1,6 @@
 package org.deeproots.ops.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.deeproots.ops.KernelProvider;
+import org.deeproots.ops.Parallel;
 import org.deeproots.ops.scalar.ScalarKernels;
 import org.deeproots.ops.spi.ConvGeometry;
 import org.deeproots.ops.spi.LinearGeometry;
@@ -52,6 +54,9 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1));
         list.add(ConvGeometry.of(2, 24, 64, 2, 33, 33, 3, 2, 1));
         list.add(ConvGeometry.of(1, 8, 48, 2, 9, 11, 3, 1, 1));
+        // more than 512 positions: the weight gradient's dot-product path (fewer take the transposed GEMM)
+        list.add(ConvGeometry.of(2, 6, 10, 2, 30, 29, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 5, 4, 1, 40, 40, 3, 2, 1));
         return list.stream();
     }
 
@@ -163,6 +168,36 @@ class VectorConvTest {
             CONV.linearBackwardWeight(dW, dB, dOut, in, g);
             assertClose(label + " dW", dWRef, dW, g.n());
             assertClose(label + " dB", dBRef, dB, g.n());
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        ConvGeometry g = ConvGeometry.of(2, 32, 64, 2, 15, 13, 3, 1, 1);
+        float[] in = random(g.inputSize(), 21);
+        float[] w = random(g.weightSize(), 22);
+        float[] dOut = random(g.outputSize(), 23);
+        int before = Parallel.threads();
+        float[][] results = new float[3][];
+        try {
+            for (int threads : new int[] {1, 3}) {
+                Parallel.setThreads(threads);
+                float[] out = new float[g.outputSize()];
+                float[] dIn = new float[g.inputSize()];
+                float[] dW = new float[g.weightSize()];
+                CONV.conv2dForward(out, in, w, null, g);
+                CONV.conv2dBackwardInput(dIn, dOut, w, g);
+                CONV.conv2dBackwardWeight(dW, null, dOut, in, g);
+                if (results[0] == null) {
+                    results = new float[][] {out, dIn, dW};
+                } else {
+                    assertArrayEquals(results[0], out, "forward, threads " + threads);
+                    assertArrayEquals(results[1], dIn, "backward input, threads " + threads);
+                    assertArrayEquals(results[2], dW, "backward weight, threads " + threads);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

@@ -71,10 +71,22 @@ public final class OpBench {
         }
     }
 
-    /** Warm-up runs, then at least minReps timed runs and at least minMillis of them (capped at maxReps). */
-    public record Settings(int warmups, int minReps, int maxReps, long minMillis) {
-        public static final Settings DEFAULT = new Settings(3, 5, 50, 200);
-        public static final Settings QUICK = new Settings(1, 3, 5, 0);
+    /**
+     * Warm-up runs, then at least minReps timed runs and at least minMillis of them (capped at maxReps); the
+     * reported time is their median, or their minimum when {@code best} (less sensitive to a busy machine).
+     */
+    public record Settings(int warmups, int minReps, int maxReps, long minMillis, boolean best) {
+        public static final Settings DEFAULT = new Settings(3, 5, 50, 200, false);
+        public static final Settings QUICK = new Settings(1, 3, 5, 0, false);
+
+        public Settings(int warmups, int minReps, int maxReps, long minMillis) {
+            this(warmups, minReps, maxReps, minMillis, false);
+        }
+
+        /** The same settings reporting the fastest run. */
+        public Settings withBest() {
+            return new Settings(warmups, minReps, maxReps, minMillis, true);
+        }
     }
 
     /** One measurement. */
@@ -144,17 +156,20 @@ public final class OpBench {
     public static Row measure(Kernels k, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
                               Settings s) {
         Runnable run = task(k, op, l, batch, groups);
-        // warm-up: at least s.warmups() runs, more while the runs still get faster (the JIT is still compiling)
+        // warm-up: at least s.warmups() runs and s.minMillis() / 2, more while the runs still get faster (the JIT
+        // may still be compiling), at most 3 s
         long previous = Long.MAX_VALUE;
         long warmStart = System.nanoTime();
-        for (int i = 0; i < s.warmups() || s.warmups() > 0 && i < 100; i++) {
+        for (int i = 0; i < s.warmups() || s.warmups() > 0 && i < 1000; i++) {
             long t0 = System.nanoTime();
             run.run();
-            long t = System.nanoTime() - t0;
-            if (i >= s.warmups() - 1 && (t > 0.8 * previous || System.nanoTime() - warmStart > 3_000_000_000L)) {
+            long now = System.nanoTime();
+            long t = now - t0;
+            boolean enough = i >= s.warmups() - 1 && now - warmStart >= s.minMillis() * 500_000L;
+            if (enough && t > 0.8 * previous || now - warmStart > 3_000_000_000L) {
                 break;
             }
-            previous = t;
+            previous = Math.min(previous, t);
         }
         List<Long> times = new ArrayList<>();
         long start = System.nanoTime();
@@ -165,7 +180,7 @@ public final class OpBench {
             times.add(System.nanoTime() - t0);
         }
         long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-        double medianNs = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        double medianNs = s.best() ? sorted[0] : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
         double gflops = flops(op, l, batch, groups) / medianNs;
         double fraction = peakGflops > 0 ? gflops / peakGflops : Double.NaN;
@@ -248,6 +263,31 @@ public final class OpBench {
     public static List<Row> run(Kernels k, List<Op> ops, List<Layer> layers, int[] batches, int[] groupsFilter,
                                 int threads, double peakGflops, Settings s, java.util.function.Consumer<Row> sink) {
         warmUp(k, ops, s);
+        if (s.warmups() > 0) {
+            // untimed passes over every shape until a pass is no longer 10% faster than the one before (the JIT
+            // has compiled every path; on a busy machine that can take seconds), at most 5 passes or 30 s
+            // (--quick: one pass)
+            long previous = Long.MAX_VALUE;
+            long start = System.nanoTime();
+            int passes = s.warmups() > 1 ? 5 : 1;
+            for (int pass = 0; pass < passes && System.nanoTime() - start < 30_000_000_000L; pass++) {
+                long t0 = System.nanoTime();
+                for (Layer l : layers) {
+                    for (int batch : batches) {
+                        for (Op op : ops) {
+                            for (int g : op.conv() ? l.groups() : new int[] {1}) {
+                                task(k, op, l, batch, g).run();
+                            }
+                        }
+                    }
+                }
+                long t = System.nanoTime() - t0;
+                if (t > 0.9 * previous) {
+                    break;
+                }
+                previous = t;
+            }
+        }
         List<Row> rows = new ArrayList<>();
         for (Layer l : layers) {
             for (int batch : batches) {
@@ -275,12 +315,12 @@ public final class OpBench {
         if (s.minMillis() == 0 && s.warmups() == 0) {
             return;
         }
-        Layer small = new Layer("warmup", 64, 64, 14, 3, 1, new int[] {1, 8, 64});
-        long until = System.nanoTime() + 1500 * 1_000_000L;
+        Layer small = new Layer("warmup", 64, 64, 14, 3, 1, new int[] {1, 2, 4, 8, 16, 32, 64});
+        long until = System.nanoTime() + (s.warmups() > 1 ? 2000 : 500) * 1_000_000L;
         do {
             for (Op op : ops) {
                 for (int g : small.groups()) {
-                    for (int batch : new int[] {1, 2}) {
+                    for (int batch : new int[] {1, 8}) {
                         task(k, op, small, batch, g).run();
                     }
                 }

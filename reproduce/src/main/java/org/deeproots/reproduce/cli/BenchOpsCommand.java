@@ -56,6 +56,10 @@ public final class BenchOpsCommand implements Callable<Integer> {
             + ">= 200 ms")
     boolean quick;
 
+    @Option(names = "--stat", defaultValue = "median", paramLabel = "STAT",
+            description = "median (default) or best: the fastest timed run, for a machine shared with other work")
+    String stat;
+
     @Option(names = "--output", paramLabel = "FILE", description = "also write the table to FILE")
     Path output;
 
@@ -72,6 +76,9 @@ public final class BenchOpsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--batch must be >= 1, got " + b);
             }
         }
+        if (!stat.equals("median") && !stat.equals("best")) {
+            throw new IllegalArgumentException("unknown --stat '" + stat + "'; valid: median, best");
+        }
         List<Layer> ls = layers.isEmpty() ? OpBench.LAYERS : layers.stream().map(OpBench::layer).toList();
         List<Op> os = ops.isEmpty() ? List.of(Op.values()) : ops.stream().map(Op::of).toList();
         int before = Parallel.threads();
@@ -83,8 +90,8 @@ public final class BenchOpsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double peak = KernelProvider.vectorBitSize() > 0 ? BenchPeakCommand.peak(n, quick ? 200 : 500) : Double.NaN;
-        err.printf(Locale.ROOT, "# kernels %s, %d threads, FMA peak %.1f GFLOP/s (measured now)%n", k.name(), n,
-                peak);
+        err.printf(Locale.ROOT, "# kernels %s, %d threads, FMA peak %.1f GFLOP/s (measured now), %s of the runs%n",
+                k.name(), n, peak, stat);
         err.flush();
         StringBuilder table = new StringBuilder(format.equals("csv") ? OpBench.CSV_HEADER + "\n"
                 : OpBench.markdownHeader());
@@ -92,8 +99,9 @@ public final class BenchOpsCommand implements Callable<Integer> {
         out.flush();
         Parallel.setThreads(n);
         try {
-            OpBench.run(k, os, ls, batches, groups, n, peak, quick ? OpBench.Settings.QUICK
-                    : OpBench.Settings.DEFAULT, row -> {
+            OpBench.Settings settings = quick ? OpBench.Settings.QUICK : OpBench.Settings.DEFAULT;
+            OpBench.run(k, os, ls, batches, groups, n, peak, stat.equals("best") ? settings.withBest() : settings,
+                    row -> {
                         String line = format.equals("csv") ? row.csv() + "\n" : OpBench.markdownLine(row);
                         table.append(line);
                         out.print(line);

@@ -1,0 +1,86 @@
+package org.deeproots.reproduce.timing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ForwardTimerTest {
+
+    @Test
+    void repsFitTheBudgetWithinBounds() {
+        ForwardTimer t = new ForwardTimer(1, 3, 7, 2.0);
+        assertEquals(3, t.repsFor(5000)); // slow: the minimum
+        assertEquals(7, t.repsFor(1));    // fast: the maximum
+        assertEquals(4, t.repsFor(500));  // 2 s / 0.5 s
+    }
+
+    @Test
+    void warmupIsNotTimedAndEveryRunIsMeasuredWithTheClock() {
+        AtomicLong now = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        // each run advances the fake clock by 100 ms * run number
+        ForwardTimer t = new ForwardTimer(2, 2, 3, 0.25, now::get);
+        Measurement m = t.time(() -> now.addAndGet(100_000_000L * runs.incrementAndGet()));
+        assertEquals(4, runs.get(), "2 warm-up + 2 timed (0.25 s budget / 0.2 s last warm-up run)");
+        assertArrayEquals(new double[] {300, 400}, m.msPerBatch(), 1e-9);
+        assertEquals(350, m.medianMsPerBatch(), 1e-9);
+    }
+
+    @Test
+    void aTightCapCutsRunsBelowTheMinimumButKeepsOne() {
+        AtomicLong now = new AtomicLong();
+        ForwardTimer t = new ForwardTimer(1, 3, 7, 100.0, now::get);
+        // every run takes 1 s; cap 3.5 s: 1 s warm-up leaves room for 2 timed runs (not the minimum 3)
+        assertEquals(2, t.time(() -> now.addAndGet(1_000_000_000L), 3.5).reps());
+        // a cap already spent by the warm-up still gives one timed run
+        assertEquals(1, t.time(() -> now.addAndGet(1_000_000_000L), 0.5).reps());
+        // no cap: the budget rules (7 runs fit 100 s)
+        assertEquals(7, t.time(() -> now.addAndGet(1_000_000_000L)).reps());
+    }
+
+    @Test
+    void interleavedRoundsRunEveryForwardInTurn() {
+        AtomicLong now = new AtomicLong();
+        StringBuilder order = new StringBuilder();
+        ForwardTimer t = new ForwardTimer(1, 1, 5, 1.5, now::get);
+        ForwardEngine.Forward a = () -> {
+            order.append('a');
+            now.addAndGet(1_000_000_000L);
+        };
+        ForwardEngine.Forward b = () -> {
+            order.append('b');
+            now.addAndGet(2_000_000_000L);
+        };
+        // round = 3 s; budget 1.5 s per forward = 3 s for both: one round... with no cap
+        Measurement[] m = t.timeInterleaved(java.util.List.of(a, b), Double.POSITIVE_INFINITY);
+        assertEquals("abab", order.toString());
+        assertArrayEquals(new double[] {1000}, m[0].msPerBatch(), 1e-9);
+        assertArrayEquals(new double[] {2000}, m[1].msPerBatch(), 1e-9);
+        // a generous budget but a cap of 10 s: 3 s of warm-up leaves room for 2 rounds
+        ForwardTimer wide = new ForwardTimer(1, 1, 5, 100, now::get);
+        order.setLength(0);
+        m = wide.timeInterleaved(java.util.List.of(a, b), 10);
+        assertEquals("ababab", order.toString());
+        assertEquals(2, m[0].reps());
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, 3, 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Stats.median(new double[0]));
+        assertEquals(2.5, Stats.median(new double[] {4, 1, 2, 3}));
+    }
+
+    @Test
+    void plansStartWithOrig() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new ModelTiming("nin", java.util.List.of("root-2"), 4, new int[] {3, 8, 8}, 10));
+        assertEquals(25, TimingPlan.standard().variantCount());
+    }
+}
