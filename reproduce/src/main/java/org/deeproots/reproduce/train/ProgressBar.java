@@ -14,6 +14,7 @@ public final class ProgressBar {
     private final double logEverySeconds;
     private double lastPrint = -1e9;
     private String lastLine = "";
+    private String lastLabel = "";
 
     public ProgressBar(PrintStream out, boolean terminal, double logEverySeconds) {
         this.out = out;
@@ -29,6 +30,10 @@ public final class ProgressBar {
     /** Updates the bar; prints only when due. */
     public void update(String label, int done, int total, double loss, double accuracy, double seconds) {
         boolean last = done >= total;
+        if (!label.equals(lastLabel) || seconds < lastPrint) { // a new epoch restarts the clock
+            lastLabel = label;
+            lastPrint = -1e9;
+        }
         if (!last && seconds - lastPrint < (terminal ? 0.25 : logEverySeconds)) {
             return;
         }
