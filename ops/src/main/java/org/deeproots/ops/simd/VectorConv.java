@@ -16,6 +16,9 @@ import org.deeproots.ops.spi.LinearGeometry;
  * once per call) take over when a group has a multiple of 2 x lanes output channels and the call has enough
  * positions to pay for the packing (see {@link ConvDirect#channelMode}). Backward input is a forward
  * convolution with transposed, flipped weights; backward weight is dot products along positions.
+ *
+ * <p>Exception: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
+ * as a plain GEMM in {@link Gemm1x1}.
  */
 final class VectorConv {
     VectorConv() {
@@ -26,6 +29,10 @@ final class VectorConv {
         check("in", in, g.inputSize());
         check("weight", weight, g.weightSize());
         checkOptional("bias", bias, g.outC());
+        if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
+            Gemm1x1.forward(out, in, weight, bias, g);
+            return;
+        }
         ConvPlan p = ConvPlan.of(g.n(), g.inC(), g.h(), g.w(), g.groups(), g.outC(), g.kh(), g.kw(), g.stride(), 1,
                 g.pad(), g.pad(), g.outH(), g.outW());
         ConvDirect.forward(out, in, weight, bias, p);
@@ -35,6 +42,10 @@ final class VectorConv {
         check("dIn", dIn, g.inputSize());
         check("dOut", dOut, g.outputSize());
         check("weight", weight, g.weightSize());
+        if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
+            Gemm1x1.backwardInput(dIn, dOut, weight, g);
+            return;
+        }
         ConvBackward.backwardInput(dIn, dOut, weight, g);
     }
 

@@ -1,0 +1,322 @@
+package org.deeproots.ops.simd;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.deeproots.ops.Parallel;
+import org.deeproots.ops.spi.ConvGeometry;
+
+/**
+ * 1x1 convolutions without padding as a GEMM per image and group: {@code C (rows, P) = A (rows, K) x B (K, P)},
+ * P = output positions. Forward: C = out, A = weight (opg, icg), B = input rows (icg, P); backward input: C = dIn,
+ * A = weight transposed (icg, opg), B = dOut rows (opg, P). In NCHW every row of B and C is contiguous over the
+ * positions, so nothing is packed at stride 1; stride > 1 first gathers the strided input (forward) or scatters the
+ * result (backward input) through a temporary array.
+ *
+ * <p>Vectors run along positions. The register tile is 4 rows x 4 vectors of positions (16 accumulators, 4 loads,
+ * 1 broadcast: 21 registers, below the ~22 where C2 starts to spill), with 4x1, 1x4 and 1x1 tiles and a scalar
+ * column for the edges. K is cut into blocks of {@link #KB} so that the B strip of a tile (KB x 4 vectors) stays
+ * in L1 while the rows of the item reuse it; partial sums go through C between blocks (exact).
+ *
+ * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1. Every
+ * element of C is the fused multiply-add chain over k = 0..K-1 in order, then + bias, whatever the tile, block or
+ * thread count, so results do not depend on the number of threads.
+ */
+final class Gemm1x1 {
+    private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
+    private static final int L = S.length();
+    /** Tile width in positions. */
+    private static final int TP = 4 * L;
+    /** K block: a B strip of KB x TP floats (32 KiB at 512 bits) stays in L1. */
+    static final int KB = 128;
+    /** Upper bound on positions per work item. */
+    private static final int MAX_BLOCK_POSITIONS = 512;
+
+    /** False with -Ddeeproots.conv.gemm1x1=false: 1x1 layers then take the general path (for comparisons). */
+    static volatile boolean enabled = !"false".equals(System.getProperty("deeproots.conv.gemm1x1"));
+
+    private Gemm1x1() {
+    }
+
+    /** True for the convolutions this class runs: 1x1 kernel, no padding. */
+    static boolean applies(ConvGeometry g) {
+        return g.kh() == 1 && g.kw() == 1 && g.pad() == 0;
+    }
+
+    /** out (n, outC, oh, ow) = conv1x1(in (n, inC, h, w), weight (outC, icg)) + bias (nullable). */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        int positions = g.outH() * g.outW();
+        int icg = g.inPerGroup();
+        int opg = g.outPerGroup();
+        float[] x = g.stride() == 1 ? in : gather(in, g); // (n, inC, oh, ow)
+        gemm(out, g.outC() * positions, opg * positions, weight, opg * icg, icg, 1, x, g.inC() * positions,
+                icg * positions, bias, g.n(), g.groups(), opg, icg, positions);
+    }
+
+    /** dIn (n, inC, h, w) = conv1x1 backward input of dOut (n, outC, oh, ow) with weight (outC, icg). */
+    static void backwardInput(float[] dIn, float[] dOut, float[] weight, ConvGeometry g) {
+        int positions = g.outH() * g.outW();
+        int icg = g.inPerGroup();
+        int opg = g.outPerGroup();
+        boolean strided = g.stride() != 1;
+        float[] c = strided ? new float[g.n() * g.inC() * positions] : dIn; // (n, inC, oh, ow)
+        gemm(c, g.inC() * positions, icg * positions, weight, opg * icg, 1, icg, dOut, g.outC() * positions,
+                opg * positions, null, g.n(), g.groups(), icg, opg, positions);
+        if (strided) {
+            scatter(dIn, c, g);
+        }
+    }
+
+    /** The strided input positions, (n, inC, oh, ow). */
+    private static float[] gather(float[] in, ConvGeometry g) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int s = g.stride();
+        int h = g.h();
+        int w = g.w();
+        float[] x = new float[g.n() * g.inC() * oh * ow];
+        Parallel.forRange(g.n() * g.inC(), row -> {
+            int src = row * h * w;
+            int dst = row * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int si = src + oy * s * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    x[dst++] = in[si + ox * s];
+                }
+            }
+        });
+        return x;
+    }
+
+    /** dIn (n, inC, h, w): c (n, inC, oh, ow) at the strided positions, zero elsewhere. */
+    private static void scatter(float[] dIn, float[] c, ConvGeometry g) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int s = g.stride();
+        int h = g.h();
+        int w = g.w();
+        Parallel.forRange(g.n() * g.inC(), row -> {
+            int dst = row * h * w;
+            Arrays.fill(dIn, dst, dst + h * w, 0f);
+            int src = row * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int di = dst + oy * s * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    dIn[di + ox * s] = c[src++];
+                }
+            }
+        });
+    }
+
+    /**
+     * For every image and group: c[img * cImg + grp * cGrp + r * P + p] = sum_k a[grp * aGrp + r * aRow + k * aCol]
+     * * b[img * bImg + grp * bGrp + k * P + p] (+ bias[grp * rows + r]), r < rows, k < depth, p < P.
+     */
+    static void gemm(float[] c, int cImg, int cGrp, float[] a, int aGrp, int aRow, int aCol, float[] b, int bImg,
+            int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions) {
+        int tiles = (positions + TP - 1) / TP;
+        int pBlocks = (positions + MAX_BLOCK_POSITIONS - 1) / MAX_BLOCK_POSITIONS;
+        int blockTiles = (tiles + pBlocks - 1) / pBlocks;
+        int pb = blockTiles * TP;
+        pBlocks = (positions + pb - 1) / pb;
+        int base = n * groups * pBlocks;
+        int wanted = 4 * Parallel.threads();
+        int rowQuads = (rows + 3) / 4;
+        int chunks = base >= wanted ? 1 : Math.min(rowQuads, (wanted + base - 1) / base);
+        int[] chunkStart = new int[chunks + 1];
+        for (int i = 0; i <= chunks; i++) {
+            chunkStart[i] = Math.min(rows, (int) ((long) rowQuads * i / chunks) * 4);
+        }
+        final int nb = pBlocks;
+        final int nc = chunks;
+        Parallel.forRange(base * chunks, item -> {
+            int chunk = item % nc;
+            int block = (item / nc) % nb;
+            int ig = item / (nc * nb);
+            int grp = ig % groups;
+            int img = ig / groups;
+            int p0 = block * pb;
+            int p1 = Math.min(positions, p0 + pb);
+            block(c, img * cImg + grp * cGrp, a, grp * aGrp, aRow, aCol, b, img * bImg + grp * bGrp,
+                    bias, bias == null ? -1 : grp * rows, chunkStart[chunk], chunkStart[chunk + 1], depth, positions,
+                    p0, p1);
+        });
+    }
+
+    /** Rows [r0, r1) x positions [p0, p1) of one image and group; offsets as in {@link #gemm}. */
+    private static void block(float[] c, int cBase, float[] a, int aBase, int aRow, int aCol, float[] b, int bBase,
+            float[] bias, int biasBase, int r0, int r1, int depth, int positions, int p0, int p1) {
+        int full = r0 + (r1 - r0) / 4 * 4;
+        for (int r = r0; r < r1; r++) {
+            Arrays.fill(c, cBase + r * positions + p0, cBase + r * positions + p1, 0f);
+        }
+        for (int k0 = 0; k0 < depth; k0 += KB) {
+            int kLen = Math.min(KB, depth - k0);
+            int p = p0;
+            for (; p + TP <= p1; p += TP) {
+                for (int r = r0; r < full; r += 4) {
+                    t4x4(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
+                            c, cBase + r * positions + p, positions);
+                }
+                for (int r = full; r < r1; r++) {
+                    t1x4(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + p, positions, kLen,
+                            c, cBase + r * positions + p);
+                }
+            }
+            for (; p + L <= p1; p += L) {
+                for (int r = r0; r < full; r += 4) {
+                    t4x1(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
+                            c, cBase + r * positions + p, positions);
+                }
+                for (int r = full; r < r1; r++) {
+                    t1x1(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + p, positions, kLen,
+                            c, cBase + r * positions + p);
+                }
+            }
+            for (; p < p1; p++) {
+                for (int r = r0; r < r1; r++) {
+                    int ci = cBase + r * positions + p;
+                    float s = c[ci];
+                    int ai = aBase + r * aRow + k0 * aCol;
+                    int bi = bBase + k0 * positions + p;
+                    for (int k = 0; k < kLen; k++) {
+                        s = Math.fma(b[bi], a[ai], s);
+                        ai += aCol;
+                        bi += positions;
+                    }
+                    c[ci] = s;
+                }
+            }
+        }
+        if (bias != null) {
+            for (int r = r0; r < r1; r++) {
+                float v = bias[biasBase + r];
+                int row = cBase + r * positions;
+                for (int p = p0; p < p1; p++) {
+                    c[row + p] += v;
+                }
+            }
+        }
+    }
+
+    /** 4 rows x 4 vectors of positions. */
+    private static void t4x4(float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci, int cRow) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, ci + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + cRow);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + cRow + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + cRow + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, ci + cRow + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * cRow);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * cRow + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * cRow + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, ci + 2 * cRow + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * cRow);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * cRow + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * cRow + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, ci + 3 * cRow + 3 * L);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector w = FloatVector.broadcast(S, a[ai]);
+            c00 = x0.fma(w, c00);
+            c01 = x1.fma(w, c01);
+            c02 = x2.fma(w, c02);
+            c03 = x3.fma(w, c03);
+            w = FloatVector.broadcast(S, a[ai + aRow]);
+            c10 = x0.fma(w, c10);
+            c11 = x1.fma(w, c11);
+            c12 = x2.fma(w, c12);
+            c13 = x3.fma(w, c13);
+            w = FloatVector.broadcast(S, a[ai + 2 * aRow]);
+            c20 = x0.fma(w, c20);
+            c21 = x1.fma(w, c21);
+            c22 = x2.fma(w, c22);
+            c23 = x3.fma(w, c23);
+            w = FloatVector.broadcast(S, a[ai + 3 * aRow]);
+            c30 = x0.fma(w, c30);
+            c31 = x1.fma(w, c31);
+            c32 = x2.fma(w, c32);
+            c33 = x3.fma(w, c33);
+            ai += aCol;
+            bi += bRow;
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, ci + cRow);
+        c11.intoArray(c, ci + cRow + L);
+        c12.intoArray(c, ci + cRow + 2 * L);
+        c13.intoArray(c, ci + cRow + 3 * L);
+        c20.intoArray(c, ci + 2 * cRow);
+        c21.intoArray(c, ci + 2 * cRow + L);
+        c22.intoArray(c, ci + 2 * cRow + 2 * L);
+        c23.intoArray(c, ci + 2 * cRow + 3 * L);
+        c30.intoArray(c, ci + 3 * cRow);
+        c31.intoArray(c, ci + 3 * cRow + L);
+        c32.intoArray(c, ci + 3 * cRow + 2 * L);
+        c33.intoArray(c, ci + 3 * cRow + 3 * L);
+    }
+
+    /** 4 rows x 1 vector of positions. */
+    private static void t4x1(float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci, int cRow) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + cRow);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * cRow);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * cRow);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x = FloatVector.fromArray(S, b, bi);
+            c0 = x.fma(FloatVector.broadcast(S, a[ai]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, a[ai + aRow]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, a[ai + 2 * aRow]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, a[ai + 3 * aRow]), c3);
+            ai += aCol;
+            bi += bRow;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + cRow);
+        c2.intoArray(c, ci + 2 * cRow);
+        c3.intoArray(c, ci + 3 * cRow);
+    }
+
+    /** 1 row x 4 vectors of positions. */
+    private static void t1x4(float[] a, int ai, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * L);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector w = FloatVector.broadcast(S, a[ai]);
+            c0 = FloatVector.fromArray(S, b, bi).fma(w, c0);
+            c1 = FloatVector.fromArray(S, b, bi + L).fma(w, c1);
+            c2 = FloatVector.fromArray(S, b, bi + 2 * L).fma(w, c2);
+            c3 = FloatVector.fromArray(S, b, bi + 3 * L).fma(w, c3);
+            ai += aCol;
+            bi += bRow;
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
+        c3.intoArray(c, ci + 3 * L);
+    }
+
+    /** 1 row x 1 vector of positions. */
+    private static void t1x1(float[] a, int ai, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        for (int k = 0; k < kLen; k++) {
+            c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
+            ai += aCol;
+            bi += bRow;
+        }
+        c0.intoArray(c, ci);
+    }
+}

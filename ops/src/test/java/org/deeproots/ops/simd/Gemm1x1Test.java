@@ -1,0 +1,131 @@
+package org.deeproots.ops.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.deeproots.ops.KernelProvider;
+import org.deeproots.ops.Parallel;
+import org.deeproots.ops.scalar.ScalarKernels;
+import org.deeproots.ops.spi.ConvGeometry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Gemm1x1} (1x1 convolutions without padding, forward and backward input) against {@link ScalarKernels},
+ * over awkward shapes: channels 1, 3, 13, 25, 64, 256 (edges of the 4-row tile), positions 1, 7x7, 13x11, 56x56
+ * (edges of the 4-vector tile and the scalar column, several K blocks), batch 1 and 3, groups 1, 2, 4, stride 1
+ * and 2. Tolerance atol + rtol * sqrt(K), K the reduction length.
+ */
+class Gemm1x1Test {
+    private static final ScalarKernels REF = new ScalarKernels();
+
+    static Stream<ConvGeometry> geometries() {
+        List<ConvGeometry> list = new ArrayList<>();
+        // n, inC, outC, groups, h, w, k, stride, pad
+        list.add(ConvGeometry.of(1, 1, 1, 1, 1, 1, 1, 1, 0));
+        list.add(ConvGeometry.of(3, 3, 13, 1, 7, 7, 1, 1, 0));
+        list.add(ConvGeometry.of(1, 13, 25, 1, 13, 11, 1, 1, 0));
+        list.add(ConvGeometry.of(3, 25, 3, 1, 13, 11, 1, 2, 0));
+        list.add(ConvGeometry.of(1, 256, 64, 1, 56, 56, 1, 1, 0));
+        list.add(ConvGeometry.of(3, 64, 13, 1, 56, 56, 1, 1, 0));
+        list.add(ConvGeometry.of(1, 64, 256, 4, 13, 11, 1, 1, 0));
+        list.add(ConvGeometry.of(3, 256, 26, 2, 7, 7, 1, 2, 0));
+        list.add(ConvGeometry.of(1, 26, 50, 2, 7, 7, 1, 1, 0));
+        list.add(ConvGeometry.of(3, 52, 12, 4, 14, 14, 1, 2, 0));
+        list.add(ConvGeometry.of(1, 300, 7, 1, 5, 9, 1, 1, 0));
+        return list.stream();
+    }
+
+    @BeforeEach
+    void vectorsOn() {
+        assumeFalse("0".equals(System.getProperty(KernelProvider.BIT_SIZE_PROPERTY)), "vectors are off");
+    }
+
+    @Test
+    void appliesOnlyToUnpadded1x1() {
+        assertTrue(Gemm1x1.applies(ConvGeometry.of(1, 4, 4, 1, 5, 5, 1, 2, 0)));
+        assertTrue(!Gemm1x1.applies(ConvGeometry.of(1, 4, 4, 1, 5, 5, 1, 1, 1)));
+        assertTrue(!Gemm1x1.applies(ConvGeometry.of(1, 4, 4, 1, 5, 5, 3, 1, 0)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void forwardMatchesReference(ConvGeometry g) {
+        float[] in = random(g.inputSize(), 1);
+        float[] w = random(g.weightSize(), 2);
+        float[] bias = random(g.outC(), 3);
+        for (float[] b : new float[][] {bias, null}) {
+            float[] expected = new float[g.outputSize()];
+            REF.conv2dForward(expected, in, w, b, g);
+            float[] out = new float[g.outputSize()];
+            Arrays.fill(out, Float.NaN);
+            Gemm1x1.forward(out, in, w, b, g);
+            assertClose("forward " + g + (b == null ? " no bias" : ""), expected, out, g.inPerGroup());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void backwardInputMatchesReference(ConvGeometry g) {
+        float[] dOut = random(g.outputSize(), 4);
+        float[] w = random(g.weightSize(), 5);
+        float[] expected = new float[g.inputSize()];
+        REF.conv2dBackwardInput(expected, dOut, w, g);
+        float[] dIn = new float[g.inputSize()];
+        Arrays.fill(dIn, Float.NaN);
+        Gemm1x1.backwardInput(dIn, dOut, w, g);
+        assertClose("backwardInput " + g, expected, dIn, g.outPerGroup());
+    }
+
+    /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
+    @Test
+    void resultsDoNotDependOnThreadCount() {
+        ConvGeometry g = ConvGeometry.of(1, 256, 20, 2, 13, 11, 1, 1, 0);
+        float[] in = random(g.inputSize(), 6);
+        float[] w = random(g.weightSize(), 7);
+        float[] bias = random(g.outC(), 8);
+        int before = Parallel.threads();
+        try {
+            float[][] out = new float[2][g.outputSize()];
+            float[][] dIn = new float[2][g.inputSize()];
+            int[] threads = {1, 3};
+            for (int i = 0; i < 2; i++) {
+                Parallel.setThreads(threads[i]);
+                Gemm1x1.forward(out[i], in, w, bias, g);
+                Gemm1x1.backwardInput(dIn[i], out[i], w, g);
+            }
+            assertArrayEquals(out[0], out[1]);
+            assertArrayEquals(dIn[0], dIn[1]);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static float[] random(int size, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static void assertClose(String label, float[] expected, float[] actual, int reduction) {
+        double tol = 1e-5 + 1e-5 * Math.sqrt(reduction);
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            if (!(Math.abs(e - actual[i]) <= tol * Math.max(1, Math.abs(e)))) {
+                fail(label + ": element " + i + " is " + actual[i] + ", expected " + e + " (tolerance " + tol + ")");
+            }
+        }
+    }
+}
