@@ -45,6 +45,17 @@ public final class OpBench {
             new Layer("nin_conv2a", 96, 192, 16, 5, 2, NIN_GROUPS),
             new Layer("nin_conv3a", 192, 192, 8, 3, 1, NIN_GROUPS));
 
+    /** Makes the closure that runs one op once on one shape: the CPU kernels, or a GPU backend. */
+    @FunctionalInterface
+    public interface Tasks {
+        Runnable task(Op op, Layer l, int batch, int groups);
+    }
+
+    /** The CPU kernels as {@link Tasks}. */
+    public static Tasks cpu(Kernels k) {
+        return (op, l, batch, groups) -> task(k, op, l, batch, groups);
+    }
+
     /** The timed operations, by their CSV name. */
     public enum Op {
         CONV_FWD("conv_fwd"), CONV_BWD_INPUT("conv_bwd_input"), CONV_BWD_WEIGHT("conv_bwd_weight"),
@@ -93,8 +104,9 @@ public final class OpBench {
     public record Row(String op, String layer, int batch, int groups, int threads, double ms, double gflops,
                       double peakFraction) {
         public String csv() {
-            return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.4f,%.2f,%.4f", op, layer, batch, groups, threads, ms,
-                    gflops, peakFraction);
+            // peak_fraction is empty where no peak applies (scalar kernels, a GPU device)
+            return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.4f,%.2f,%s", op, layer, batch, groups, threads, ms,
+                    gflops, Double.isNaN(peakFraction) ? "" : String.format(Locale.ROOT, "%.4f", peakFraction));
         }
     }
 
@@ -155,7 +167,13 @@ public final class OpBench {
      */
     public static Row measure(Kernels k, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
                               Settings s) {
-        Runnable run = task(k, op, l, batch, groups);
+        return measure(cpu(k), op, l, batch, groups, threads, peakGflops, s);
+    }
+
+    /** As {@link #measure(Kernels, Op, Layer, int, int, int, double, Settings)}, for any {@link Tasks}. */
+    public static Row measure(Tasks tasks, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
+                              Settings s) {
+        Runnable run = tasks.task(op, l, batch, groups);
         // warm-up: at least s.warmups() runs and s.minMillis() / 2, more while the runs still get faster (the JIT
         // may still be compiling), at most 3 s
         long previous = Long.MAX_VALUE;
@@ -248,7 +266,7 @@ public final class OpBench {
         }
     }
 
-    private static float[] random(int size, SplittableRandom r) {
+    static float[] random(int size, SplittableRandom r) {
         float[] a = new float[size];
         for (int i = 0; i < size; i++) {
             a[i] = (float) (r.nextDouble() * 2 - 1);
@@ -261,6 +279,12 @@ public final class OpBench {
      * {@code groupsFilter} empty means all of the layer's groups.
      */
     public static List<Row> run(Kernels k, List<Op> ops, List<Layer> layers, int[] batches, int[] groupsFilter,
+                                int threads, double peakGflops, Settings s, java.util.function.Consumer<Row> sink) {
+        return run(cpu(k), ops, layers, batches, groupsFilter, threads, peakGflops, s, sink);
+    }
+
+    /** As {@link #run(Kernels, List, List, int[], int[], int, double, Settings, java.util.function.Consumer)}. */
+    public static List<Row> run(Tasks k, List<Op> ops, List<Layer> layers, int[] batches, int[] groupsFilter,
                                 int threads, double peakGflops, Settings s, java.util.function.Consumer<Row> sink) {
         warmUp(k, ops, s);
         if (s.warmups() > 0) {
@@ -276,7 +300,7 @@ public final class OpBench {
                     for (int batch : batches) {
                         for (Op op : ops) {
                             for (int g : op.conv() ? l.groups() : new int[] {1}) {
-                                task(k, op, l, batch, g).run();
+                                k.task(op, l, batch, g).run();
                             }
                         }
                     }
@@ -311,7 +335,7 @@ public final class OpBench {
      * Runs every requested op on a few small shapes (dense, grouped, depthwise) for a while, so that the JIT has
      * compiled the kernels before the first timed row.
      */
-    static void warmUp(Kernels k, List<Op> ops, Settings s) {
+    static void warmUp(Tasks k, List<Op> ops, Settings s) {
         if (s.minMillis() == 0 && s.warmups() == 0) {
             return;
         }
@@ -321,7 +345,7 @@ public final class OpBench {
             for (Op op : ops) {
                 for (int g : small.groups()) {
                     for (int batch : new int[] {1, 8}) {
-                        task(k, op, small, batch, g).run();
+                        k.task(op, small, batch, g).run();
                     }
                 }
             }
@@ -347,8 +371,9 @@ public final class OpBench {
     public static String markdownLine(Row r) {
         Integer torch = r.op().equals("conv_fwd") && r.batch() == 1 ? LIBTORCH_FWD_B1.get(r.layer() + "/" + r.groups())
                 : null;
-        return String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.3f | %.1f | %.1f%% | %s |%n", r.op(), r.layer(),
-                r.batch(), r.groups(), r.threads(), r.ms(), r.gflops(), 100 * r.peakFraction(),
+        return String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.3f | %.1f | %s | %s |%n", r.op(), r.layer(),
+                r.batch(), r.groups(), r.threads(), r.ms(), r.gflops(),
+                Double.isNaN(r.peakFraction()) ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.peakFraction()),
                 torch == null ? "" : torch.toString());
     }
 }

@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.deeproots.gpu.Backend;
+import org.deeproots.gpu.Devices;
 import org.deeproots.ops.KernelProvider;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.spi.Kernels;
+import org.deeproots.reproduce.bench.DeviceOpTasks;
 import org.deeproots.reproduce.bench.OpBench;
 import org.deeproots.reproduce.bench.OpBench.Layer;
 import org.deeproots.reproduce.bench.OpBench.Op;
@@ -60,6 +63,10 @@ public final class BenchOpsCommand implements Callable<Integer> {
             description = "median (default) or best: the fastest timed run, for a machine shared with other work")
     String stat;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE", description = "cpu (default), opencl "
+            + "or cuda: time the GPU backend's kernels on device-resident buffers (peak_fraction is then empty)")
+    String device;
+
     @Option(names = "--output", paramLabel = "FILE", description = "also write the table to FILE")
     Path output;
 
@@ -86,29 +93,42 @@ public final class BenchOpsCommand implements Callable<Integer> {
         if (n < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + n);
         }
-        Kernels k = KernelProvider.kernels();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        double peak = KernelProvider.vectorBitSize() > 0 ? BenchPeakCommand.peak(n, quick ? 200 : 500) : Double.NaN;
-        err.printf(Locale.ROOT, "# kernels %s, %d threads, FMA peak %.1f GFLOP/s (measured now), %s of the runs%n",
-                k.name(), n, peak, stat);
-        err.flush();
         StringBuilder table = new StringBuilder(format.equals("csv") ? OpBench.CSV_HEADER + "\n"
                 : OpBench.markdownHeader());
-        out.print(table);
-        out.flush();
-        Parallel.setThreads(n);
-        try {
-            OpBench.Settings settings = quick ? OpBench.Settings.QUICK : OpBench.Settings.DEFAULT;
-            OpBench.run(k, os, ls, batches, groups, n, peak, stat.equals("best") ? settings.withBest() : settings,
-                    row -> {
-                        String line = format.equals("csv") ? row.csv() + "\n" : OpBench.markdownLine(row);
-                        table.append(line);
-                        out.print(line);
-                        out.flush();
-                    });
-        } finally {
-            Parallel.setThreads(before);
+        OpBench.Settings settings = quick ? OpBench.Settings.QUICK : OpBench.Settings.DEFAULT;
+        OpBench.Settings chosen = stat.equals("best") ? settings.withBest() : settings;
+        java.util.function.Consumer<OpBench.Row> sink = row -> {
+            String line = format.equals("csv") ? row.csv() + "\n" : OpBench.markdownLine(row);
+            table.append(line);
+            out.print(line);
+            out.flush();
+        };
+        if (!device.equals("cpu")) {
+            // BackendUnavailableException (an IllegalStateException) says why the device cannot run here
+            try (Backend b = Devices.open(device); DeviceOpTasks tasks = new DeviceOpTasks(b)) {
+                err.printf(Locale.ROOT, "# device %s (%s), %s of the runs%n", b.name(), b.device(), stat);
+                err.flush();
+                out.print(table);
+                out.flush();
+                OpBench.run(tasks, os, ls, batches, groups, 1, Double.NaN, chosen, sink);
+            }
+        } else {
+            Kernels k = KernelProvider.kernels();
+            double peak = KernelProvider.vectorBitSize() > 0 ? BenchPeakCommand.peak(n, quick ? 200 : 500)
+                    : Double.NaN;
+            err.printf(Locale.ROOT, "# kernels %s, %d threads, FMA peak %.1f GFLOP/s (measured now), %s of the runs%n",
+                    k.name(), n, peak, stat);
+            err.flush();
+            out.print(table);
+            out.flush();
+            Parallel.setThreads(n);
+            try {
+                OpBench.run(k, os, ls, batches, groups, n, peak, chosen, sink);
+            } finally {
+                Parallel.setThreads(before);
+            }
         }
         if (output != null) {
             Path abs = output.toAbsolutePath();

@@ -1,10 +1,12 @@
 package org.deeproots.reproduce.report;
 
+import org.deeproots.gpu.Devices;
 import org.deeproots.ops.KernelProvider;
 import org.deeproots.reproduce.paper.PaperFacts;
 import org.deeproots.reproduce.sweep.ActivationProbe;
 import org.deeproots.reproduce.sweep.NinActivationProbe;
 import org.deeproots.reproduce.timing.CpuEngine;
+import org.deeproots.reproduce.timing.GpuEngine;
 import org.deeproots.reproduce.timing.ForwardEngine;
 
 /** The real implementations behind the reproduction's interfaces (runtime, paper facts, GPU backends). */
@@ -23,8 +25,10 @@ public final class Collaborators {
             case "cpu" -> {
                 return new CpuEngine(KernelProvider.kernels());
             }
-            case "opencl", "cuda" -> throw new IllegalStateException("--device " + device
-                    + ": GPU forward timing is not wired into roots reproduce yet");
+            case "opencl", "cuda" -> {
+                // BackendUnavailableException (an IllegalStateException) says why the device cannot run here
+                return new GpuEngine(Devices.open(device));
+            }
             default -> throw new IllegalArgumentException("--device must be cpu, opencl or cuda, got '" + device + "'");
         }
     }
