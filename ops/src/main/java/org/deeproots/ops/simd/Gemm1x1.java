@@ -2,6 +2,7 @@ package org.deeproots.ops.simd;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.spi.ConvGeometry;
@@ -14,8 +15,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * result (backward input) through a temporary array.
  *
  * <p>Vectors run along positions. The register tile is 4 rows x 4 vectors of positions (16 accumulators, 4 loads,
- * 1 broadcast: 21 registers, below the ~22 where C2 starts to spill), with 4x1, 1x4 and 1x1 tiles and a scalar
- * column for the edges. K is cut into blocks of {@link #KB} so that the B strip of a tile (KB x 4 vectors) stays
+ * 1 broadcast: 21 registers, below the ~22 where C2 starts to spill), with 1x4 tiles for the last rows and
+ * masked 4x4 (3 or 4 vectors left, as at 7x7), 4x1 and 1x1 tiles for the last positions. K is cut into blocks of {@link #KB} so that the B strip of a tile (KB x 4 vectors) stays
  * in L1 while the rows of the item reuse it; partial sums go through C between blocks (exact).
  *
  * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1. Every
@@ -163,28 +164,29 @@ final class Gemm1x1 {
                             c, cBase + r * positions + p);
                 }
             }
-            for (; p + L <= p1; p += L) {
+            int rem = p1 - p;
+            if (rem > 2 * L) {
+                // 3 or 4 vectors left (7x7 = 49 positions): one masked 4x4 tile keeps the good load/FMA ratio
                 for (int r = r0; r < full; r += 4) {
-                    t4x1(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
-                            c, cBase + r * positions + p, positions);
+                    t4x4m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
+                            c, cBase + r * positions + p, positions, rem);
                 }
                 for (int r = full; r < r1; r++) {
-                    t1x1(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + p, positions, kLen,
-                            c, cBase + r * positions + p);
-                }
-            }
-            for (; p < p1; p++) {
-                for (int r = r0; r < r1; r++) {
-                    int ci = cBase + r * positions + p;
-                    float s = c[ci];
-                    int ai = aBase + r * aRow + k0 * aCol;
-                    int bi = bBase + k0 * positions + p;
-                    for (int k = 0; k < kLen; k++) {
-                        s = Math.fma(b[bi], a[ai], s);
-                        ai += aCol;
-                        bi += positions;
+                    for (int q = p; q < p1; q += L) {
+                        t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + q, positions, kLen,
+                                c, cBase + r * positions + q, p1 - q);
                     }
-                    c[ci] = s;
+                }
+            } else {
+                for (int q = p; q < p1; q += L) {
+                    for (int r = r0; r < full; r += 4) {
+                        t4x1m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + q, positions,
+                                kLen, c, cBase + r * positions + q, positions, p1 - q);
+                    }
+                    for (int r = full; r < r1; r++) {
+                        t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + q, positions, kLen,
+                                c, cBase + r * positions + q, p1 - q);
+                    }
                 }
             }
         }
@@ -264,15 +266,83 @@ final class Gemm1x1 {
         c33.intoArray(c, ci + 3 * cRow + 3 * L);
     }
 
-    /** 4 rows x 1 vector of positions. */
-    private static void t4x1(float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bRow, int kLen,
-            float[] c, int ci, int cRow) {
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
-        FloatVector c1 = FloatVector.fromArray(S, c, ci + cRow);
-        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * cRow);
-        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * cRow);
+    /** 4 rows x 4 vectors of positions, the first valid (> 2L) of them. */
+    private static void t4x4m(float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci, int cRow, int valid) {
+        VectorMask<Float> m2 = S.indexInRange(2 * L, valid);
+        VectorMask<Float> m3 = S.indexInRange(3 * L, valid);
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L, m2);
+        FloatVector c03 = FloatVector.fromArray(S, c, ci + 3 * L, m3);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + cRow);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + cRow + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + cRow + 2 * L, m2);
+        FloatVector c13 = FloatVector.fromArray(S, c, ci + cRow + 3 * L, m3);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * cRow);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * cRow + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * cRow + 2 * L, m2);
+        FloatVector c23 = FloatVector.fromArray(S, c, ci + 2 * cRow + 3 * L, m3);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * cRow);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * cRow + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * cRow + 2 * L, m2);
+        FloatVector c33 = FloatVector.fromArray(S, c, ci + 3 * cRow + 3 * L, m3);
         for (int k = 0; k < kLen; k++) {
-            FloatVector x = FloatVector.fromArray(S, b, bi);
+            FloatVector x0 = FloatVector.fromArray(S, b, bi);
+            FloatVector x1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x2 = FloatVector.fromArray(S, b, bi + 2 * L, m2);
+            FloatVector x3 = FloatVector.fromArray(S, b, bi + 3 * L, m3);
+            FloatVector w = FloatVector.broadcast(S, a[ai]);
+            c00 = x0.fma(w, c00);
+            c01 = x1.fma(w, c01);
+            c02 = x2.fma(w, c02);
+            c03 = x3.fma(w, c03);
+            w = FloatVector.broadcast(S, a[ai + aRow]);
+            c10 = x0.fma(w, c10);
+            c11 = x1.fma(w, c11);
+            c12 = x2.fma(w, c12);
+            c13 = x3.fma(w, c13);
+            w = FloatVector.broadcast(S, a[ai + 2 * aRow]);
+            c20 = x0.fma(w, c20);
+            c21 = x1.fma(w, c21);
+            c22 = x2.fma(w, c22);
+            c23 = x3.fma(w, c23);
+            w = FloatVector.broadcast(S, a[ai + 3 * aRow]);
+            c30 = x0.fma(w, c30);
+            c31 = x1.fma(w, c31);
+            c32 = x2.fma(w, c32);
+            c33 = x3.fma(w, c33);
+            ai += aCol;
+            bi += bRow;
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L, m2);
+        c03.intoArray(c, ci + 3 * L, m3);
+        c10.intoArray(c, ci + cRow);
+        c11.intoArray(c, ci + cRow + L);
+        c12.intoArray(c, ci + cRow + 2 * L, m2);
+        c13.intoArray(c, ci + cRow + 3 * L, m3);
+        c20.intoArray(c, ci + 2 * cRow);
+        c21.intoArray(c, ci + 2 * cRow + L);
+        c22.intoArray(c, ci + 2 * cRow + 2 * L, m2);
+        c23.intoArray(c, ci + 2 * cRow + 3 * L, m3);
+        c30.intoArray(c, ci + 3 * cRow);
+        c31.intoArray(c, ci + 3 * cRow + L);
+        c32.intoArray(c, ci + 3 * cRow + 2 * L, m2);
+        c33.intoArray(c, ci + 3 * cRow + 3 * L, m3);
+    }
+
+    /** 4 rows x 1 vector of positions, the first min(L, valid) lanes. */
+    private static void t4x1m(float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci, int cRow, int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector c0 = FloatVector.fromArray(S, c, ci, m);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + cRow, m);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * cRow, m);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * cRow, m);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x = FloatVector.fromArray(S, b, bi, m);
             c0 = x.fma(FloatVector.broadcast(S, a[ai]), c0);
             c1 = x.fma(FloatVector.broadcast(S, a[ai + aRow]), c1);
             c2 = x.fma(FloatVector.broadcast(S, a[ai + 2 * aRow]), c2);
@@ -280,10 +350,10 @@ final class Gemm1x1 {
             ai += aCol;
             bi += bRow;
         }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + cRow);
-        c2.intoArray(c, ci + 2 * cRow);
-        c3.intoArray(c, ci + 3 * cRow);
+        c0.intoArray(c, ci, m);
+        c1.intoArray(c, ci + cRow, m);
+        c2.intoArray(c, ci + 2 * cRow, m);
+        c3.intoArray(c, ci + 3 * cRow, m);
     }
 
     /** 1 row x 4 vectors of positions. */
@@ -308,15 +378,16 @@ final class Gemm1x1 {
         c3.intoArray(c, ci + 3 * L);
     }
 
-    /** 1 row x 1 vector of positions. */
-    private static void t1x1(float[] a, int ai, int aCol, float[] b, int bi, int bRow, int kLen,
-            float[] c, int ci) {
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+    /** 1 row x 1 vector of positions, the first min(L, valid) lanes. */
+    private static void t1x1m(float[] a, int ai, int aCol, float[] b, int bi, int bRow, int kLen,
+            float[] c, int ci, int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector c0 = FloatVector.fromArray(S, c, ci, m);
         for (int k = 0; k < kLen; k++) {
-            c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
+            c0 = FloatVector.fromArray(S, b, bi, m).fma(FloatVector.broadcast(S, a[ai]), c0);
             ai += aCol;
             bi += bRow;
         }
-        c0.intoArray(c, ci);
+        c0.intoArray(c, ci, m);
     }
 }
