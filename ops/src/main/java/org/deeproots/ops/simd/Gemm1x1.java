@@ -16,10 +16,13 @@ import org.deeproots.ops.spi.ConvGeometry;
  *
  * <p>Vectors run along positions. The register tile is 4 rows x 4 vectors of positions (16 accumulators, 4 loads,
  * 1 broadcast: 21 registers, below the ~22 where C2 starts to spill), with 1x4 tiles for the last rows and
- * masked 4x4 (3 or 4 vectors left, as at 7x7), 4x1 and 1x1 tiles for the last positions. K is cut into blocks of {@link #KB} so that the B strip of a tile (KB x 4 vectors) stays
- * in L1 while the rows of the item reuse it; partial sums go through C between blocks (exact).
+ * masked 4x4 (3 or 4 vectors left, as at 7x7), 4x1 and 1x1 tiles for the last positions. K is cut into blocks
+ * of {@link #KB} so that the B strip of a tile (KB x 4 vectors) stays in L1 while the rows of the item reuse it;
+ * partial sums go through C between blocks (exact: C holds the running FMA chain).
  *
- * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1. Every
+ * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1; small
+ * images (up to {@link #MAX_BLOCK_POSITIONS} positions) are grouped several per item, so that each weight block is
+ * read once for all of them (7x7 layers at batch 10 have 4 MiB of weights for 49 positions per image). Every
  * element of C is the fused multiply-add chain over k = 0..K-1 in order, then + bias, whatever the tile, block or
  * thread count, so results do not depend on the number of threads.
  */
@@ -120,7 +123,10 @@ final class Gemm1x1 {
         int blockTiles = (tiles + pBlocks - 1) / pBlocks;
         int pb = blockTiles * TP;
         pBlocks = (positions + pb - 1) / pb;
-        int base = n * groups * pBlocks;
+        // small images (one position block): several images per item share each weight block
+        int ipb = pBlocks > 1 ? 1 : Math.max(1, Math.min(n, MAX_BLOCK_POSITIONS / positions));
+        int imgBlocks = (n + ipb - 1) / ipb;
+        int base = imgBlocks * groups * pBlocks;
         int wanted = 4 * Parallel.threads();
         int rowQuads = (rows + 3) / 4;
         int chunks = base >= wanted ? 1 : Math.min(rowQuads, (wanted + base - 1) / base);
@@ -135,67 +141,81 @@ final class Gemm1x1 {
             int block = (item / nc) % nb;
             int ig = item / (nc * nb);
             int grp = ig % groups;
-            int img = ig / groups;
+            int img = ig / groups * ipb;
+            int imgs = Math.min(ipb, n - img);
             int p0 = block * pb;
             int p1 = Math.min(positions, p0 + pb);
-            block(c, img * cImg + grp * cGrp, a, grp * aGrp, aRow, aCol, b, img * bImg + grp * bGrp,
-                    bias, bias == null ? -1 : grp * rows, chunkStart[chunk], chunkStart[chunk + 1], depth, positions,
-                    p0, p1);
+            block(c, img * cImg + grp * cGrp, cImg, a, grp * aGrp, aRow, aCol, b, img * bImg + grp * bGrp, bImg,
+                    imgs, bias, bias == null ? -1 : grp * rows, chunkStart[chunk], chunkStart[chunk + 1], depth,
+                    positions, p0, p1);
         });
     }
 
-    /** Rows [r0, r1) x positions [p0, p1) of one image and group; offsets as in {@link #gemm}. */
-    private static void block(float[] c, int cBase, float[] a, int aBase, int aRow, int aCol, float[] b, int bBase,
-            float[] bias, int biasBase, int r0, int r1, int depth, int positions, int p0, int p1) {
+    /**
+     * Rows [r0, r1) x positions [p0, p1) of one group in imgs consecutive images (K block outermost, so that the
+     * weight block is reused across the images); offsets as in {@link #gemm}.
+     */
+    private static void block(float[] c, int cBase, int cImg, float[] a, int aBase, int aRow, int aCol, float[] b,
+            int bBase, int bImg, int imgs, float[] bias, int biasBase, int r0, int r1, int depth, int positions,
+            int p0, int p1) {
         int full = r0 + (r1 - r0) / 4 * 4;
-        for (int r = r0; r < r1; r++) {
-            Arrays.fill(c, cBase + r * positions + p0, cBase + r * positions + p1, 0f);
+        for (int img = 0; img < imgs; img++) {
+            for (int r = r0; r < r1; r++) {
+                int row = cBase + img * cImg + r * positions;
+                Arrays.fill(c, row + p0, row + p1, 0f);
+            }
         }
         for (int k0 = 0; k0 < depth; k0 += KB) {
             int kLen = Math.min(KB, depth - k0);
-            int p = p0;
-            for (; p + TP <= p1; p += TP) {
-                for (int r = r0; r < full; r += 4) {
-                    t4x4(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
-                            c, cBase + r * positions + p, positions);
-                }
-                for (int r = full; r < r1; r++) {
-                    t1x4(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + p, positions, kLen,
-                            c, cBase + r * positions + p);
-                }
-            }
-            int rem = p1 - p;
-            if (rem > 2 * L) {
-                // 3 or 4 vectors left (7x7 = 49 positions): one masked 4x4 tile keeps the good load/FMA ratio
-                for (int r = r0; r < full; r += 4) {
-                    t4x4m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + p, positions, kLen,
-                            c, cBase + r * positions + p, positions, rem);
-                }
-                for (int r = full; r < r1; r++) {
-                    for (int q = p; q < p1; q += L) {
-                        t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + q, positions, kLen,
-                                c, cBase + r * positions + q, p1 - q);
-                    }
-                }
-            } else {
-                for (int q = p; q < p1; q += L) {
+            for (int img = 0; img < imgs; img++) {
+                int cb = cBase + img * cImg;
+                int bb = bBase + img * bImg;
+                int p = p0;
+                for (; p + TP <= p1; p += TP) {
                     for (int r = r0; r < full; r += 4) {
-                        t4x1m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bBase + k0 * positions + q, positions,
-                                kLen, c, cBase + r * positions + q, positions, p1 - q);
+                        t4x4(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bb + k0 * positions + p, positions, kLen,
+                                c, cb + r * positions + p, positions);
                     }
                     for (int r = full; r < r1; r++) {
-                        t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bBase + k0 * positions + q, positions, kLen,
-                                c, cBase + r * positions + q, p1 - q);
+                        t1x4(a, aBase + r * aRow + k0 * aCol, aCol, b, bb + k0 * positions + p, positions, kLen,
+                                c, cb + r * positions + p);
+                    }
+                }
+                int rem = p1 - p;
+                if (rem > 2 * L) {
+                    // 3 or 4 vectors left (7x7 = 49 positions): one masked 4x4 tile keeps the good load/FMA ratio
+                    for (int r = r0; r < full; r += 4) {
+                        t4x4m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bb + k0 * positions + p, positions, kLen,
+                                c, cb + r * positions + p, positions, rem);
+                    }
+                    for (int r = full; r < r1; r++) {
+                        for (int q = p; q < p1; q += L) {
+                            t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bb + k0 * positions + q, positions, kLen,
+                                    c, cb + r * positions + q, p1 - q);
+                        }
+                    }
+                } else {
+                    for (int q = p; q < p1; q += L) {
+                        for (int r = r0; r < full; r += 4) {
+                            t4x1m(a, aBase + r * aRow + k0 * aCol, aRow, aCol, b, bb + k0 * positions + q, positions,
+                                    kLen, c, cb + r * positions + q, positions, p1 - q);
+                        }
+                        for (int r = full; r < r1; r++) {
+                            t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bb + k0 * positions + q, positions, kLen,
+                                    c, cb + r * positions + q, p1 - q);
+                        }
                     }
                 }
             }
         }
         if (bias != null) {
-            for (int r = r0; r < r1; r++) {
-                float v = bias[biasBase + r];
-                int row = cBase + r * positions;
-                for (int p = p0; p < p1; p++) {
-                    c[row + p] += v;
+            for (int img = 0; img < imgs; img++) {
+                for (int r = r0; r < r1; r++) {
+                    float v = bias[biasBase + r];
+                    int row = cBase + img * cImg + r * positions;
+                    for (int p = p0; p < p1; p++) {
+                        c[row + p] += v;
+                    }
                 }
             }
         }

@@ -89,7 +89,7 @@ class Gemm1x1Test {
     /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
     @Test
     void resultsDoNotDependOnThreadCount() {
-        ConvGeometry g = ConvGeometry.of(1, 256, 20, 2, 13, 11, 1, 1, 0);
+        ConvGeometry g = ConvGeometry.of(3, 256, 20, 2, 13, 11, 1, 1, 0);
         float[] in = random(g.inputSize(), 6);
         float[] w = random(g.weightSize(), 7);
         float[] bias = random(g.outC(), 8);
