@@ -179,6 +179,11 @@ public final class GpuNetwork implements AutoCloseable {
         return backend.download(layers.get(layers.size() - 1).out);
     }
 
+    /** Downloads the logits (n, classes) of the last forward pass (or training step). */
+    public float[] logits() {
+        return backend.download(layers.get(layers.size() - 1).out);
+    }
+
     /** Uploads a batch (n, C, H, W) into the resident input buffer. */
     public void setInput(float[] host) {
         if (host.length != inputSize) {

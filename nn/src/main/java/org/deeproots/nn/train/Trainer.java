@@ -26,12 +26,34 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final Sgd sgd;
     private final Workspace ws;
+    private final BatchStep stepper;
 
+    /** Trains on the CPU network itself. */
     public Trainer(Network net, TrainConfig cfg) {
+        this(net, cfg, null);
+    }
+
+    /**
+     * Trains with the given step engine (e.g. a GPU backend); evaluation and checkpoints use {@code net} after
+     * {@link BatchStep#syncToNetwork()}. A null engine means the CPU network.
+     */
+    public Trainer(Network net, TrainConfig cfg, BatchStep stepper) {
         this.net = net;
         this.cfg = cfg;
         this.sgd = new Sgd(net.parameters(), cfg.momentum(), cfg.weightDecay(), cfg.decayAll());
         this.ws = net.newWorkspace();
+        this.stepper = stepper != null ? stepper : this::cpuStep;
+    }
+
+    private BatchStep.Result cpuStep(float[] images, int[] labels, int n, double lr) {
+        float[] logits = net.forward(ws, images, n, true);
+        int classes = net.spec().classes();
+        float[] kept = java.util.Arrays.copyOf(logits, n * classes);
+        float loss = net.backward(ws, labels);
+        if (Float.isFinite(loss)) {
+            sgd.step(lr);
+        }
+        return new BatchStep.Result(loss, kept);
     }
 
     public Network network() {
@@ -77,21 +99,24 @@ public final class Trainer {
             while (it.hasNext()) {
                 Batches.Batch b = it.next();
                 double lr = schedule.at(step);
-                float[] lastLogits = net.forward(ws, b.images(), b.n(), true);
-                int right = Metrics.correctTopK(lastLogits, b.n(), net.spec().classes(), b.labels(), 1);
-                float loss = net.backward(ws, b.labels());
+                BatchStep.Result res = stepper.step(b.images(), b.labels(), b.n(), lr);
+                step++;
+                if (res == null) {
+                    continue; // the engine cannot take this (last, smaller) batch
+                }
+                float loss = res.loss();
                 if (!Float.isFinite(loss)) {
                     throw new IllegalStateException("training diverged: loss is " + loss + " at epoch " + epoch
                             + ", step " + step + " (learning rate " + lr + "); try a lower --lr");
                 }
-                sgd.step(lr);
-                step++;
+                int right = Metrics.correctTopK(res.logits(), b.n(), net.spec().classes(), b.labels(), 1);
                 lossSum += (double) loss * b.n();
                 correct += right;
                 seen += b.n();
                 listener.batch(epoch, seen, batches.count(), lossSum / seen, correct / (double) seen,
                         (System.nanoTime() - start) / 1e9);
             }
+            stepper.syncToNetwork();
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             double testLoss = Double.NaN;
             double testAcc = Double.NaN;

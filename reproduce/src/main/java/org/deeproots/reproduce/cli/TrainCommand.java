@@ -75,6 +75,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "results", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, opencl or cuda: where the training steps "
+            + "run (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Option(names = "--threads", description = "kernel threads (default: all processors)")
     Integer threads;
 
@@ -96,7 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, false, kind, warmup, stepEpochs,
                 0.1, seed, 1);
-        new TrainRun(model, variant, data, cfg, limit, testLimit, out, augment, normalize).run(System.out);
+        new TrainRun(model, variant, data, cfg, limit, testLimit, out, augment, normalize, device).run(System.out);
         return 0;
     }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import org.deeproots.nn.data.Augment;
 import org.deeproots.nn.data.DataSets;
 import org.deeproots.nn.io.Checkpoint;
+import org.deeproots.gpu.Backend;
+import org.deeproots.gpu.Devices;
 import org.deeproots.nn.model.ModelSpec;
 import org.deeproots.nn.model.Models;
 import org.deeproots.nn.runtime.Network;
@@ -31,9 +33,17 @@ import org.deeproots.ops.Parallel;
  * @param augment {@code none}, {@code mirror}, {@code crop}, {@code crop-mirror} (the paper's NiN setup: 4-pixel
  *                pad, random crop, random mirror) or {@code auto} (crop-mirror for colour images, mirror for grey)
  * @param normalize {@code mean} (mean subtraction, the paper's) or {@code meanstd} (per-channel normalisation)
+ * @param device    {@code cpu}, or {@code opencl}/{@code cuda} to run the training steps on that backend
+ *                  ({@link GpuStep}); evaluation and checkpoints use the CPU network
  */
 public record TrainRun(String model, String variant, String data, TrainConfig config, int limit, int testLimit,
-                       Path out, String augment, String normalize) {
+                       Path out, String augment, String normalize, String device) {
+
+    /** A run on the CPU. */
+    public TrainRun(String model, String variant, String data, TrainConfig config, int limit, int testLimit,
+                    Path out, String augment, String normalize) {
+        this(model, variant, data, config, limit, testLimit, out, augment, normalize, "cpu");
+    }
 
     /** Metadata keys of the checkpoint that eval needs. */
     public static final String META_MEAN = "normalize.mean";
@@ -73,7 +83,16 @@ public record TrainRun(String model, String variant, String data, TrainConfig co
         List<String> rows = new ArrayList<>();
         rows.add(EpochResult.CSV_HEADER);
         ProgressBar bar = ProgressBar.stderr();
-        Trainer trainer = new Trainer(net, config);
+        GpuStep gpuStep = null;
+        Backend backend = null;
+        if (!device.equals("cpu")) {
+            // unknown name: IllegalArgumentException; unavailable: BackendUnavailableException with the reason
+            backend = Devices.open(device);
+            gpuStep = new GpuStep(backend, net, config);
+            log.println("device: " + backend.name() + " (" + backend.device() + "); a last smaller batch of each "
+                    + "epoch is skipped");
+        }
+        Trainer trainer = new Trainer(net, config, gpuStep);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data", tt.name());
         meta.put(META_MEAN, join(mean));
@@ -109,6 +128,10 @@ public record TrainRun(String model, String variant, String data, TrainConfig co
                                 r.testLoss(), 100 * r.testAcc(), r.imagesPerSecond(), r.seconds());
                     }
                 });
+        if (gpuStep != null) {
+            gpuStep.close();
+            backend.close();
+        }
         log.println("wrote " + csv + " and " + ckpt);
         return results;
     }

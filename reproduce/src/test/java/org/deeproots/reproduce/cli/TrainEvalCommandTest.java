@@ -67,6 +67,37 @@ class TrainEvalCommandTest {
     }
 
     @Test
+    void trainOnOpenClWritesMetricsAndACheckpointTheCpuCanEvaluate() throws IOException {
+        var cl = org.deeproots.gpu.Devices.probe("opencl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(cl.available(), "no OpenCL device here: " + cl.reason());
+        Path data = Files.createDirectories(dir.resolve("data"));
+        writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"), 16, 8);
+        writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), 8, 8);
+        Path out = dir.resolve("out-cl");
+        assertEquals(0, Roots.run("train", "--model", "nin", "--variant", "root-4", "--data", data.toString(),
+                "--epochs", "1", "--batch", "8", "--limit", "16", "--lr", "0.01", "--out", out.toString(),
+                "--device", "opencl"));
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals(2, csv.size(), csv.toString());
+        double trainLoss = Double.parseDouble(csv.get(1).split(",")[1]);
+        assertTrue(Double.isFinite(trainLoss) && trainLoss > 0, csv.get(1));
+        assertEquals(0, Roots.run("eval", out.resolve("nin-root-4.ckpt").toString(), "--data", data.toString()));
+    }
+
+    @Test
+    void unknownOrUnavailableDeviceExitsWithCode2() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        writeIdx(data.resolve("train-images-idx3-ubyte"), data.resolve("train-labels-idx1-ubyte"), 16, 8);
+        writeIdx(data.resolve("t10k-images-idx3-ubyte"), data.resolve("t10k-labels-idx1-ubyte"), 8, 8);
+        assertEquals(2, Roots.run("train", "--data", data.toString(), "--limit", "8", "--epochs", "1", "--out",
+                dir.resolve("o2").toString(), "--device", "tpu"));
+        if (!org.deeproots.gpu.Devices.probe("cuda").available()) {
+            assertEquals(2, Roots.run("train", "--data", data.toString(), "--limit", "8", "--epochs", "1", "--out",
+                    dir.resolve("o3").toString(), "--device", "cuda"));
+        }
+    }
+
+    @Test
     void missingDataAndBadCheckpointExitWithCode2() throws IOException {
         assertEquals(2, Roots.run("train", "--data", dir.resolve("none").toString(), "--out",
                 dir.resolve("o").toString()));
