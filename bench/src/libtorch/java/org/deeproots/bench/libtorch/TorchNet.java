@@ -24,14 +24,17 @@ final class TorchNet {
     private final Map<String, Tensor> bias = new HashMap<>();
     private final Map<String, Tensor[]> bn = new HashMap<>();
     private final Map<String, String> foldedInto = new HashMap<>(); // bn node -> conv node
+    private final Map<String, Integer> lastUse = new HashMap<>(); // node -> index of the last node reading it
 
     TorchNet(ModelSpec spec, boolean channelsLast) {
         this.spec = spec;
         this.channelsLast = channelsLast;
         Map<String, Integer> readers = new HashMap<>();
-        for (Node n : spec.nodes()) {
-            for (String i : n.inputs()) {
+        List<Node> all = spec.nodes();
+        for (int k = 0; k < all.size(); k++) {
+            for (String i : all.get(k).inputs()) {
                 readers.merge(i, 1, Integer::sum);
+                lastUse.put(i, k);
             }
         }
         Map<String, Op> ops = new HashMap<>();
@@ -79,7 +82,9 @@ final class TorchNet {
     Tensor forward(Tensor x) {
         Map<String, Tensor> out = new HashMap<>();
         out.put(ModelSpec.INPUT, x);
-        for (Node n : spec.nodes()) {
+        List<Node> nodes = spec.nodes();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node n = nodes.get(k);
             List<String> in = n.inputs();
             Tensor a = out.get(in.get(0));
             Tensor y = switch (n.op()) {
@@ -109,6 +114,14 @@ final class TorchNet {
                 case Op.Add s -> torch.add(a, out.get(in.get(1)));
             };
             out.put(n.name(), y);
+            // free activations no later node reads, as Python's reference counting does; keeping every
+            // activation of the batch alive until the end defeats the allocator's reuse and made whole-model
+            // times several times slower than the layers add up to
+            for (String i : in) {
+                if (!i.equals(ModelSpec.INPUT) && lastUse.get(i) == k && out.get(i) != y) {
+                    out.remove(i).close();
+                }
+            }
         }
         return out.get(spec.output().name());
     }
