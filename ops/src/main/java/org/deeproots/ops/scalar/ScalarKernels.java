@@ -282,15 +282,7 @@ public final class ScalarKernels implements Kernels {
     public void batchNormForwardTraining(float[] out, float[] mean, float[] invStd, float[] runningMean,
                                          float[] runningVar, float[] in, float[] gamma, float[] beta,
                                          float momentum, float eps, BatchNormGeometry g) {
-        checkLength("out", out, g.size());
-        checkLength("in", in, g.size());
-        checkLength("mean", mean, g.c());
-        checkLength("invStd", invStd, g.c());
-        checkLength("runningMean", runningMean, g.c());
-        checkLength("runningVar", runningVar, g.c());
-        checkLength("gamma", gamma, g.c());
-        checkLength("beta", beta, g.c());
-        checkBatchNormScalars(momentum, eps);
+        checkBatchNormTraining(out, mean, invStd, runningMean, runningVar, in, gamma, beta, momentum, eps, g);
         long count = (long) g.n() * g.hw();
         for (int c = 0; c < g.c(); c++) {
             double sum = 0;
@@ -325,6 +317,47 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** The argument checks of {@link #batchNormForwardTraining}, shared by every implementation. */
+    public static void checkBatchNormTraining(float[] out, float[] mean, float[] invStd, float[] runningMean,
+                                              float[] runningVar, float[] in, float[] gamma, float[] beta,
+                                              float momentum, float eps, BatchNormGeometry g) {
+        checkLength("out", out, g.size());
+        checkLength("in", in, g.size());
+        checkLength("mean", mean, g.c());
+        checkLength("invStd", invStd, g.c());
+        checkLength("runningMean", runningMean, g.c());
+        checkLength("runningVar", runningVar, g.c());
+        checkLength("gamma", gamma, g.c());
+        checkLength("beta", beta, g.c());
+        checkBatchNormScalars(momentum, eps);
+    }
+
+    /** The argument checks of {@link #batchNormForwardInference}, shared by every implementation. */
+    public static void checkBatchNormInference(float[] out, float[] in, float[] gamma, float[] beta,
+                                               float[] runningMean, float[] runningVar, float eps,
+                                               BatchNormGeometry g) {
+        checkLength("out", out, g.size());
+        checkLength("in", in, g.size());
+        checkLength("gamma", gamma, g.c());
+        checkLength("beta", beta, g.c());
+        checkLength("runningMean", runningMean, g.c());
+        checkLength("runningVar", runningVar, g.c());
+        checkBatchNormScalars(0, eps);
+    }
+
+    /** The argument checks of {@link #batchNormBackward}, shared by every implementation. */
+    public static void checkBatchNormBackward(float[] dIn, float[] dGamma, float[] dBeta, float[] dOut, float[] in,
+                                              float[] mean, float[] invStd, float[] gamma, BatchNormGeometry g) {
+        checkLength("dIn", dIn, g.size());
+        checkLength("dOut", dOut, g.size());
+        checkLength("in", in, g.size());
+        checkLength("dGamma", dGamma, g.c());
+        checkLength("dBeta", dBeta, g.c());
+        checkLength("mean", mean, g.c());
+        checkLength("invStd", invStd, g.c());
+        checkLength("gamma", gamma, g.c());
+    }
+
     /** Rejects a momentum outside [0, 1] or a negative (or NaN) eps. */
     public static void checkBatchNormScalars(float momentum, float eps) {
         if (!(momentum >= 0 && momentum <= 1)) {
@@ -338,13 +371,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void batchNormForwardInference(float[] out, float[] in, float[] gamma, float[] beta, float[] runningMean,
                                           float[] runningVar, float eps, BatchNormGeometry g) {
-        checkLength("out", out, g.size());
-        checkLength("in", in, g.size());
-        checkLength("gamma", gamma, g.c());
-        checkLength("beta", beta, g.c());
-        checkLength("runningMean", runningMean, g.c());
-        checkLength("runningVar", runningVar, g.c());
-        checkBatchNormScalars(0, eps);
+        checkBatchNormInference(out, in, gamma, beta, runningMean, runningVar, eps, g);
         for (int n = 0; n < g.n(); n++) {
             for (int c = 0; c < g.c(); c++) {
                 double inv = 1.0 / Math.sqrt((double) runningVar[c] + eps);
@@ -359,14 +386,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void batchNormBackward(float[] dIn, float[] dGamma, float[] dBeta, float[] dOut, float[] in, float[] mean,
                                   float[] invStd, float[] gamma, BatchNormGeometry g) {
-        checkLength("dIn", dIn, g.size());
-        checkLength("dOut", dOut, g.size());
-        checkLength("in", in, g.size());
-        checkLength("dGamma", dGamma, g.c());
-        checkLength("dBeta", dBeta, g.c());
-        checkLength("mean", mean, g.c());
-        checkLength("invStd", invStd, g.c());
-        checkLength("gamma", gamma, g.c());
+        checkBatchNormBackward(dIn, dGamma, dBeta, dOut, in, mean, invStd, gamma, g);
         long count = (long) g.n() * g.hw();
         for (int c = 0; c < g.c(); c++) {
             // xhat = (x - mean) * invStd; dGamma = sum(dOut * xhat); dBeta = sum(dOut)

@@ -1,6 +1,8 @@
 package org.deeproots.ops.simd;
 
-import static org.deeproots.ops.scalar.ScalarKernels.checkBatchNormScalars;
+import static org.deeproots.ops.scalar.ScalarKernels.checkBatchNormBackward;
+import static org.deeproots.ops.scalar.ScalarKernels.checkBatchNormInference;
+import static org.deeproots.ops.scalar.ScalarKernels.checkBatchNormTraining;
 import static org.deeproots.ops.scalar.ScalarKernels.checkConcat;
 import static org.deeproots.ops.scalar.ScalarKernels.checkDropout;
 import static org.deeproots.ops.scalar.ScalarKernels.checkElementwise;
@@ -172,15 +174,7 @@ final class VectorKernels implements Kernels {
     public void batchNormForwardTraining(float[] out, float[] mean, float[] invStd, float[] runningMean,
                                          float[] runningVar, float[] in, float[] gamma, float[] beta,
                                          float momentum, float eps, BatchNormGeometry g) {
-        checkLength("out", out, g.size());
-        checkLength("in", in, g.size());
-        checkLength("mean", mean, g.c());
-        checkLength("invStd", invStd, g.c());
-        checkLength("runningMean", runningMean, g.c());
-        checkLength("runningVar", runningVar, g.c());
-        checkLength("gamma", gamma, g.c());
-        checkLength("beta", beta, g.c());
-        checkBatchNormScalars(momentum, eps);
+        checkBatchNormTraining(out, mean, invStd, runningMean, runningVar, in, gamma, beta, momentum, eps, g);
         int hw = g.hw(), cs = g.c();
         long count = (long) g.n() * hw;
         Parallel.forRange(cs, c -> {
@@ -211,13 +205,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void batchNormForwardInference(float[] out, float[] in, float[] gamma, float[] beta, float[] runningMean,
                                           float[] runningVar, float eps, BatchNormGeometry g) {
-        checkLength("out", out, g.size());
-        checkLength("in", in, g.size());
-        checkLength("gamma", gamma, g.c());
-        checkLength("beta", beta, g.c());
-        checkLength("runningMean", runningMean, g.c());
-        checkLength("runningVar", runningVar, g.c());
-        checkBatchNormScalars(0, eps);
+        checkBatchNormInference(out, in, gamma, beta, runningMean, runningVar, eps, g);
         int hw = g.hw(), cs = g.c();
         Parallel.forRange(g.n() * cs, plane -> {
             int c = plane % cs;
@@ -230,14 +218,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void batchNormBackward(float[] dIn, float[] dGamma, float[] dBeta, float[] dOut, float[] in, float[] mean,
                                   float[] invStd, float[] gamma, BatchNormGeometry g) {
-        checkLength("dIn", dIn, g.size());
-        checkLength("dOut", dOut, g.size());
-        checkLength("in", in, g.size());
-        checkLength("dGamma", dGamma, g.c());
-        checkLength("dBeta", dBeta, g.c());
-        checkLength("mean", mean, g.c());
-        checkLength("invStd", invStd, g.c());
-        checkLength("gamma", gamma, g.c());
+        checkBatchNormBackward(dIn, dGamma, dBeta, dOut, in, mean, invStd, gamma, g);
         int hw = g.hw(), cs = g.c();
         long count = (long) g.n() * hw;
         Parallel.forRange(cs, c -> {
