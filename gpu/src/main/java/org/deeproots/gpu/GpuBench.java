@@ -18,7 +18,8 @@ import org.deeproots.nn.model.Op;
  * Times the inference forward pass of registered models on a backend, the input resident on the device, the clock
  * stopped after {@link Backend#synchronize()}; prints CSV {@code model,variant,batch,deeproots_ms,gflops} (median
  * of the timed runs; gflops = 2 x multiply-adds / time). With {@code --export DIR} it also writes each network as
- * a text spec (one node per line) so that gpu/torch_bench.py builds the very same graph in PyTorch.
+ * a text spec (one node per line) so that gpu/torch_bench.py builds the very same graph in PyTorch. Exit code 3,
+ * with a one-line reason, when the backend is unavailable.
  *
  * <pre>{@code java -cp 'lib/*' org.deeproots.gpu.GpuBench --device cuda --model resnet50
  *     --variants orig,root-2,root-4 --batches 10,64 --warmup 3 --iters 10 --export specs}</pre>
@@ -53,7 +54,15 @@ public final class GpuBench {
         if (iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("iters must be >= 1 and warmup >= 0, got " + iters + ", " + warmup);
         }
-        try (Backend b = Devices.open(device)) {
+        Backend opened;
+        try {
+            opened = Devices.open(device);
+        } catch (BackendUnavailableException e) {
+            System.err.println("gpubench: " + device + " is unavailable: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        try (Backend b = opened) {
             System.err.println("gpubench: " + b.name() + " on " + b.device());
             System.out.println("model,variant,batch,deeproots_ms,gflops");
             for (String variant : variants) {
