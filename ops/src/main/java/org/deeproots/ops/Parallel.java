@@ -2,8 +2,8 @@ package org.deeproots.ops;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * The kernels' worker threads. The count comes from {@code -Ddeeproots.threads=N} (default: available
@@ -38,22 +38,61 @@ public final class Parallel {
         old.shutdown();
     }
 
-    /** Runs body(i) for i in [0, count), in parallel when there is more than one thread and item. */
+    /**
+     * Runs body(i) for i in [0, count), in parallel when there is more than one thread and item. Items are handed
+     * out one at a time from a shared counter to the calling thread and up to threads - 1 pool workers, so a
+     * thread that is held up (another process on its core) takes fewer items instead of delaying the whole call.
+     * The first exception thrown by body is rethrown here once every thread has stopped.
+     */
     public static void forRange(int count, IntConsumer body) {
         if (count <= 0) {
             return;
         }
         ForkJoinPool p = pool;
-        if (count == 1 || p.getParallelism() == 1) {
+        int helpers = Math.min(p.getParallelism(), count) - 1;
+        if (helpers <= 0) {
             for (int i = 0; i < count; i++) {
                 body.accept(i);
             }
             return;
         }
-        if (ForkJoinTask.getPool() == p) {
-            IntStream.range(0, count).parallel().forEach(body);
-            return;
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    body.accept(i);
+                } catch (RuntimeException | Error e) {
+                    next.set(count); // the others stop after their current item
+                    throw e;
+                }
+            }
+        };
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
+        for (int k = 0; k < helpers; k++) {
+            tasks[k] = p.submit(drain);
         }
-        p.submit(() -> IntStream.range(0, count).parallel().forEach(body)).join();
+        Throwable failure = null;
+        try {
+            drain.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else if (failure != e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
     }
 }

@@ -16,7 +16,7 @@ import org.deeproots.ops.Parallel;
  *
  * <p><b>Channel tiles</b>, when a group has a multiple of 2 x L output channels and the call enough positions:
  * 2 vectors of output channels x 10 positions ({@code oc2x10}), input values broadcast (scalar loads never split
- * a cache line, unlike the shifted vector loads of the position tiles), weights packed channel-last once per call;
+ * a cache line, unlike the shifted vector loads of the position tiles), weights packed channel-last (cached between calls while they do not change, {@link PackCache});
  * the tile output is transposed back to NCHW when stored. Measured on the tiles alone (1 thread, 512-bit, busy
  * machine): oc2x10 reaches ~99% of the FMA peak, fwd4x5 ~75%; tiles above ~22 vector registers (4x6, 8x3) spill
  * and drop to ~40%.
@@ -39,6 +39,10 @@ final class ConvDirect {
     private static final int MAX_BAND_POSITIONS = 4096;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+    /** Buffers of the thread that calls {@link #forward}, shared with the workers for the duration of a call. */
+    private static final ThreadLocal<float[][]> CALLER_SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    /** Channel-last weights of recent calls, re-packed only when the weights change. */
+    private static final PackCache PACKED = new PackCache();
 
     private ConvDirect() {
     }
@@ -48,6 +52,14 @@ final class ConvDirect {
      * weight[0]; bias nullable.
      */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p) {
+        forward(out, in, weight, bias, p, true);
+    }
+
+    /**
+     * As {@link #forward(float[], float[], float[], float[], ConvPlan)}; {@code cacheWeights} false for weights made
+     * for this call only (the backward pass's transposed weights), which are then packed into a scratch buffer.
+     */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights) {
         int icg = p.icg();
         int opg = p.opg();
         int rowsTotal = p.totalRows();
@@ -74,10 +86,15 @@ final class ConvDirect {
         final int br = bandRows;
         final int nb = bands;
         final int nc = chunks;
-        float[] packed = channel ? pack(weight, p, tiles) : null;
-        // with several chunks per band, pad each band once into a shared buffer instead of once per chunk
+        float[] packed = !channel ? null
+                : cacheWeights ? PACKED.get(weight, p, tiles) : grow(CALLER_SCRATCH.get(), 1, weight.length);
+        if (channel && !cacheWeights) {
+            pack(packed, weight, p, tiles);
+        }
+        // with several chunks per band, pad each band once into a shared buffer instead of once per chunk; the
+        // buffer belongs to the calling thread (several callers may run convolutions at once)
         int bandFloats = icg * p.planeLength(br, SLACK);
-        float[] shared = chunks > 1 ? new float[p.groups() * bands * bandFloats] : null; // (groups, bands, icg, plane)
+        float[] shared = chunks > 1 ? grow(CALLER_SCRATCH.get(), 0, p.groups() * bands * bandFloats) : null; // (groups, bands, icg, plane)
         if (shared != null) {
             Parallel.forRange(p.groups() * bands, gb -> {
                 int band = gb % nb;
@@ -145,12 +162,11 @@ final class ConvDirect {
     /**
      * Weights in channel-last tiles for the channel-vectorised kernels: for each group and tile of {@code size}
      * output channels, (icg, taps, size), in the order of {@link #ocTiles}; the tile of channels ocg..ocg+size
-     * starts at ocg * icg * taps.
+     * starts at ocg * icg * taps. wp has the length of weight: (groups, tiles, icg * taps, size).
      */
-    private static float[] pack(float[] weight, ConvPlan p, int[] tiles) {
+    static void pack(float[] wp, float[] weight, ConvPlan p, int[] tiles) {
         int opg = p.opg();
         int wStride = p.icg() * p.taps();
-        float[] wp = new float[weight.length]; // (groups, tiles, icg * taps, size)
         Parallel.forRange(p.groups() * tiles.length, item -> {
             int grp = item / tiles.length;
             int ti = item % tiles.length;
@@ -170,7 +186,6 @@ final class ConvDirect {
                 }
             }
         });
-        return wp;
     }
 
     private static void runItem(float[] out, float[] in, float[] shared, int sharedOff, float[] weight,

@@ -12,8 +12,8 @@ import org.deeproots.ops.spi.LinearGeometry;
  * kernel of {@link ConvDirect}; stride 1 works on padded rows in place, strides > 1 on im2col bands. A 1x1
  * stride-1 convolution is then exactly a GEMM (weight (outC x inC) times input (inC x HW)) on the same register
  * tiles. The output-channel tile (8, 4, 2 or 1 channels) follows the channels per group, so depthwise layers
- * use all lanes; the channel-vectorised tiles (32 output channels x 10 positions, weights packed channel-last
- * once per call) take over when a group has a multiple of 2 x lanes output channels and the call has enough
+ * use all lanes; the channel-vectorised tiles (32 output channels x 10 positions, weights packed channel-last,
+ * cached between calls in {@link PackCache}) take over when a group has a multiple of 2 x lanes output channels and the call has enough
  * positions to pay for the packing (see {@link ConvDirect#channelMode}). Backward input is a forward
  * convolution with transposed, flipped weights; backward weight is dot products along positions.
  *

@@ -201,6 +201,27 @@ class VectorConvTest {
         }
     }
 
+    /** Channel tiles keep packed weights between calls: weights changed in place must never be served stale. */
+    @Test
+    void packedWeightsFollowChangesToTheWeightArray() {
+        ConvDirect.mode = "channel";
+        ConvGeometry dense = ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1);
+        ConvGeometry grouped = ConvGeometry.of(2, 32, 64, 2, 15, 15, 3, 1, 1); // same weight length, other layout
+        assertEquals(dense.weightSize(), grouped.weightSize());
+        float[] in = random(dense.inputSize(), 31);
+        float[] in2 = random(grouped.inputSize(), 32);
+        float[] w = random(dense.weightSize(), 33);
+        float[] out = new float[dense.outputSize()];
+        for (int step = 0; step < 3; step++) {
+            CONV.conv2dForward(out, in, w, null, dense);
+            assertClose("dense, step " + step, Ref.forward(in, w, null, dense), out, 16 * 9);
+            CONV.conv2dForward(out, in2, w, null, grouped);
+            assertClose("grouped, step " + step, Ref.forward(in2, w, null, grouped), out, 16 * 9);
+            w[step * 1000 % w.length] += 0.5f; // one weight changed in place, as an optimiser step would
+            w[w.length - 1 - step] -= 0.25f;
+        }
+    }
+
     @Test
     void nanPropagatesAndBadLengthsAreRejected() {
         ConvGeometry g = ConvGeometry.of(1, 4, 4, 2, 6, 6, 3, 1, 1);
