@@ -42,6 +42,11 @@ class Gemm1x1Test {
         list.add(ConvGeometry.of(1, 26, 50, 2, 7, 7, 1, 1, 0));
         list.add(ConvGeometry.of(3, 52, 12, 4, 14, 14, 1, 2, 0));
         list.add(ConvGeometry.of(1, 300, 7, 1, 5, 9, 1, 1, 0));
+        // packed 8-row panels with several K blocks: images merged side by side (small), or not (225 positions,
+        // a tail of 33 positions in masked tiles)
+        list.add(ConvGeometry.of(2, 272, 40, 1, 9, 9, 1, 1, 0));
+        list.add(ConvGeometry.of(1, 200, 24, 1, 15, 15, 1, 1, 0));
+        list.add(ConvGeometry.of(2, 136, 48, 2, 15, 15, 1, 2, 0));
         return list.stream();
     }
 
