@@ -113,16 +113,22 @@ final class ConvDirect {
     }
 
     /**
-     * True for the channel-vectorised tiles: the group's output channels fill pairs of vectors and there are
-     * enough positions to pay for packing the weights channel-last (measured: at 64 positions, 512 channels 7x7
-     * batch 1, packing costs more than the convolution; at 841, 128 channels 28x28, the channel tiles win).
+     * True for the channel-vectorised tiles: the group's output channels fill pairs of vectors and the call has
+     * enough positions for the 10- or 20-position tiles (packed weights are cached, so packing no longer counts).
+     * Measured at 512 bits, batch 1, 2 threads: 256 channels 14x14 (225 flat positions) 276 GFLOP/s against 223
+     * for the position tiles; but 32 channels per group at 225 positions 199/219, and 7x7 (64 positions) 185/203
+     * (run-to-run spread of these figures: ~15%).
      */
     static boolean channelMode(ConvPlan p) {
         String m = mode;
         if (!"auto".equals(m)) {
             return "channel".equals(m) && p.opg() % L == 0;
         }
-        return p.opg() % (2 * L) == 0 && (long) p.n() * p.hv() * p.wq() >= 512;
+        long positions = (long) p.n() * p.hv() * p.wq();
+        if (p.opg() % (2 * L) != 0) {
+            return false;
+        }
+        return positions >= (p.opg() >= 4 * L ? 200 : 512);
     }
 
     /**
