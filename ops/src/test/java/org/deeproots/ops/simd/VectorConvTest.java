@@ -54,6 +54,12 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1));
         list.add(ConvGeometry.of(2, 24, 64, 2, 33, 33, 3, 2, 1));
         list.add(ConvGeometry.of(1, 8, 48, 2, 9, 11, 3, 1, 1));
+        // channel tiles row by row: rows of 1, 2, 3, 4 and 20 (two tiles of 10) outputs
+        list.add(ConvGeometry.of(1, 3, 64, 1, 1, 1, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 5, 32, 1, 2, 2, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 6, 32, 1, 6, 3, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 4, 32, 1, 4, 4, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 8, 64, 2, 3, 20, 3, 1, 1));
         // more than 512 positions: the weight gradient's dot-product path (fewer take the transposed GEMM)
         list.add(ConvGeometry.of(2, 6, 10, 2, 30, 29, 3, 1, 1));
         list.add(ConvGeometry.of(3, 5, 4, 1, 40, 40, 3, 2, 1));
