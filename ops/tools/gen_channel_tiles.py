@@ -13,8 +13,10 @@ def tile(p):
     o = [f"    /** 2 vectors of output channels x {p} position{'s' if p > 1 else ''}. */",
          f"    static void oc2x{p}(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,",
          "            float[] os, int oBase) {"]
-    for i in range(p):
-        for j in range(V):
+    # declaration order matters to C2's register allocation at 20 + 3 live vectors: all of a channel vector's
+    # accumulators first (interleaved declarations measured ~30% slower at 10 positions)
+    for j in range(V):
+        for i in range(p):
             o.append(f"        FloatVector a{j}_{i} = FloatVector.zero(S);")
     o += ["        int xb = xBase;",
           "        int wi = wBase;",
@@ -22,10 +24,10 @@ def tile(p):
           "            for (int t = 0; t < nTaps; t++) {",
           "                int xo = xb + taps[t];"]
     for j in range(V):
-        o.append(f"                FloatVector w{j} = FloatVector.fromArray(S, wp, wi + {j} * L);")
+        o.append(f"                FloatVector w{j} = FloatVector.fromArray(S, wp, {'wi' if j == 0 else f'wi + {j} * L'});")
     o.append(f"                wi += {V} * L;")
     for i in range(p):
-        o.append(f"                FloatVector b{i} = FloatVector.broadcast(S, x[xo + {i}]);")
+        o.append(f"                FloatVector b{i} = FloatVector.broadcast(S, x[{'xo' if i == 0 else f'xo + {i}'}]);")
         for j in range(V):
             o.append(f"                a{j}_{i} = w{j}.fma(b{i}, a{j}_{i});")
     o += ["            }",
@@ -33,7 +35,8 @@ def tile(p):
           "        }"]
     for i in range(p):
         for j in range(V):
-            o.append(f"        a{j}_{i}.intoArray(os, oBase + {i * V + j} * L);")
+            off = i * V + j
+            o.append(f"        a{j}_{i}.intoArray(os, {'oBase' if off == 0 else f'oBase + {off} * L'});")
     o.append("    }")
     return "\n".join(o)
 

@@ -49,16 +49,16 @@ final class ChannelTiles {
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
     }
 
@@ -66,18 +66,18 @@ final class ChannelTiles {
     static void oc2x2(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a1_1 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -86,7 +86,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -96,20 +96,20 @@ final class ChannelTiles {
     static void oc2x3(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a1_2 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -121,7 +121,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -133,22 +133,22 @@ final class ChannelTiles {
     static void oc2x4(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a1_3 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -163,7 +163,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -177,24 +177,24 @@ final class ChannelTiles {
     static void oc2x5(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a1_4 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -212,7 +212,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -228,26 +228,26 @@ final class ChannelTiles {
     static void oc2x6(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
-        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a0_5 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a1_5 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -268,7 +268,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -286,28 +286,28 @@ final class ChannelTiles {
     static void oc2x7(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
-        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a0_5 = FloatVector.zero(S);
-        FloatVector a1_5 = FloatVector.zero(S);
         FloatVector a0_6 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a1_5 = FloatVector.zero(S);
         FloatVector a1_6 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -331,7 +331,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -351,30 +351,30 @@ final class ChannelTiles {
     static void oc2x8(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
-        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a0_5 = FloatVector.zero(S);
-        FloatVector a1_5 = FloatVector.zero(S);
         FloatVector a0_6 = FloatVector.zero(S);
-        FloatVector a1_6 = FloatVector.zero(S);
         FloatVector a0_7 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a1_5 = FloatVector.zero(S);
+        FloatVector a1_6 = FloatVector.zero(S);
         FloatVector a1_7 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -401,7 +401,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -423,32 +423,32 @@ final class ChannelTiles {
     static void oc2x9(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
-        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a0_5 = FloatVector.zero(S);
-        FloatVector a1_5 = FloatVector.zero(S);
         FloatVector a0_6 = FloatVector.zero(S);
-        FloatVector a1_6 = FloatVector.zero(S);
         FloatVector a0_7 = FloatVector.zero(S);
-        FloatVector a1_7 = FloatVector.zero(S);
         FloatVector a0_8 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a1_5 = FloatVector.zero(S);
+        FloatVector a1_6 = FloatVector.zero(S);
+        FloatVector a1_7 = FloatVector.zero(S);
         FloatVector a1_8 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -478,7 +478,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
@@ -502,34 +502,34 @@ final class ChannelTiles {
     static void oc2x10(float[] x, int xBase, int xPlane, int[] taps, int nTaps, int icg, float[] wp, int wBase,
             float[] os, int oBase) {
         FloatVector a0_0 = FloatVector.zero(S);
-        FloatVector a1_0 = FloatVector.zero(S);
         FloatVector a0_1 = FloatVector.zero(S);
-        FloatVector a1_1 = FloatVector.zero(S);
         FloatVector a0_2 = FloatVector.zero(S);
-        FloatVector a1_2 = FloatVector.zero(S);
         FloatVector a0_3 = FloatVector.zero(S);
-        FloatVector a1_3 = FloatVector.zero(S);
         FloatVector a0_4 = FloatVector.zero(S);
-        FloatVector a1_4 = FloatVector.zero(S);
         FloatVector a0_5 = FloatVector.zero(S);
-        FloatVector a1_5 = FloatVector.zero(S);
         FloatVector a0_6 = FloatVector.zero(S);
-        FloatVector a1_6 = FloatVector.zero(S);
         FloatVector a0_7 = FloatVector.zero(S);
-        FloatVector a1_7 = FloatVector.zero(S);
         FloatVector a0_8 = FloatVector.zero(S);
-        FloatVector a1_8 = FloatVector.zero(S);
         FloatVector a0_9 = FloatVector.zero(S);
+        FloatVector a1_0 = FloatVector.zero(S);
+        FloatVector a1_1 = FloatVector.zero(S);
+        FloatVector a1_2 = FloatVector.zero(S);
+        FloatVector a1_3 = FloatVector.zero(S);
+        FloatVector a1_4 = FloatVector.zero(S);
+        FloatVector a1_5 = FloatVector.zero(S);
+        FloatVector a1_6 = FloatVector.zero(S);
+        FloatVector a1_7 = FloatVector.zero(S);
+        FloatVector a1_8 = FloatVector.zero(S);
         FloatVector a1_9 = FloatVector.zero(S);
         int xb = xBase;
         int wi = wBase;
         for (int ic = 0; ic < icg; ic++) {
             for (int t = 0; t < nTaps; t++) {
                 int xo = xb + taps[t];
-                FloatVector w0 = FloatVector.fromArray(S, wp, wi + 0 * L);
+                FloatVector w0 = FloatVector.fromArray(S, wp, wi);
                 FloatVector w1 = FloatVector.fromArray(S, wp, wi + 1 * L);
                 wi += 2 * L;
-                FloatVector b0 = FloatVector.broadcast(S, x[xo + 0]);
+                FloatVector b0 = FloatVector.broadcast(S, x[xo]);
                 a0_0 = w0.fma(b0, a0_0);
                 a1_0 = w1.fma(b0, a1_0);
                 FloatVector b1 = FloatVector.broadcast(S, x[xo + 1]);
@@ -562,7 +562,7 @@ final class ChannelTiles {
             }
             xb += xPlane;
         }
-        a0_0.intoArray(os, oBase + 0 * L);
+        a0_0.intoArray(os, oBase);
         a1_0.intoArray(os, oBase + 1 * L);
         a0_1.intoArray(os, oBase + 2 * L);
         a1_1.intoArray(os, oBase + 3 * L);
