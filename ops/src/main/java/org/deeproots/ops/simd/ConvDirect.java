@@ -40,6 +40,8 @@ final class ConvDirect {
     private static final int MAX_BAND_POSITIONS = 4096;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+    /** Gather offsets of the channel-last stores, per thread. */
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[L]);
     /** Buffers of the thread that calls {@link #forward}, shared with the workers for the duration of a call. */
     private static final ThreadLocal<float[][]> CALLER_SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
     /** Channel-last weights of recent calls, re-packed only when the weights change. */
@@ -234,7 +236,7 @@ final class ConvDirect {
                     for (int q = 0; q < nq; q += 10) {
                         ChannelTiles.oc2x10(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
                 } else if (size == 2 * L) {
                     // row by row over the valid outputs only: a row of ow outputs in ceil(ow / PMAX) tiles of
                     // near-equal width, results compact in os (valid row, x, channel)
@@ -255,12 +257,12 @@ final class ConvDirect {
                         }
                         vr++;
                     }
-                    storeCompact(out, os, bias, p, ocg, size, y0, rows);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, true);
                 } else {
                     for (int q = 0; q < nq; q += 20) {
                         ConvTiles.oc1x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
                 }
             } else {
                 int wBase = ocg * wStride;
@@ -311,15 +313,20 @@ final class ConvDirect {
     }
 
     /**
-     * Copies compact channel-last tile output os[(valid row, x) * size + j] (the band's rows that are real output
-     * rows, in order) into out (n, oc, oh, ow), adding the bias; in blocks of 16 positions.
+     * Copies channel-last tile output os[(position) * size + j] into out (n, oc, oh, ow), adding the bias: the
+     * band's rows in the flat layout (position = r * wq + x) or, when {@code compact}, only the rows that are real
+     * output rows, in order (position = (valid row) * ow + x).
      */
-    private static void storeCompact(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size, int y0,
-                                     int rows) {
+    private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
+                                         int y0, int rows, boolean compact) {
         int oh = p.oh();
         int ow = p.ow();
         int hv = p.hv();
         int plane = oh * ow;
+        int[] lanes = GATHER.get();
+        for (int l = 0; l < L; l++) {
+            lanes[l] = l * size;
+        }
         int vr = 0;
         for (int r = 0; r < rows; r++) {
             int yy = y0 + r;
@@ -328,46 +335,19 @@ final class ConvDirect {
                 continue;
             }
             int dst0 = ((yy / hv * p.oc() + ocg) * oh + y) * ow;
-            int src0 = vr * ow * size;
-            for (int x0 = 0; x0 < ow; x0 += 16) {
-                int x1 = Math.min(ow, x0 + 16);
-                for (int j = 0; j < size; j++) {
-                    float b = bias == null ? 0f : bias[ocg + j];
-                    int dst = dst0 + j * plane;
-                    for (int x = x0; x < x1; x++) {
-                        out[dst + x] = os[src0 + x * size + j] + b;
-                    }
-                }
-            }
+            int src0 = (compact ? vr * ow : r * p.wq()) * size;
             vr++;
-        }
-    }
-
-    /** Like {@link #store} for position-major tile output os[q * size + j], in blocks of 16 positions. */
-    private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
-                                         int y0, int rows) {
-        int oh = p.oh();
-        int ow = p.ow();
-        int hv = p.hv();
-        int wq = p.wq();
-        for (int r = 0; r < rows; r++) {
-            int yy = y0 + r;
-            int img = yy / hv;
-            int y = yy % hv;
-            if (y >= oh) {
-                continue;
-            }
-            int dst0 = ((img * p.oc() + ocg) * oh + y) * ow;
-            int plane = oh * ow;
-            for (int x0 = 0; x0 < ow; x0 += 16) {
-                int x1 = Math.min(ow, x0 + 16);
-                int src0 = (r * wq) * size;
-                for (int j = 0; j < size; j++) {
-                    float b = bias == null ? 0f : bias[ocg + j];
-                    int dst = dst0 + j * plane;
-                    for (int x = x0; x < x1; x++) {
-                        out[dst + x] = os[src0 + x * size + j] + b;
-                    }
+            for (int j = 0; j < size; j++) {
+                FloatVector b = FloatVector.broadcast(ConvTiles.S, bias == null ? 0f : bias[ocg + j]);
+                int dst = dst0 + j * plane;
+                int x = 0;
+                // one gather of L positions of channel j (stride size in os) per vector of the output row
+                for (; x + L <= ow; x += L) {
+                    FloatVector.fromArray(ConvTiles.S, os, src0 + x * size + j, lanes, 0).add(b)
+                            .intoArray(out, dst + x);
+                }
+                for (; x < ow; x++) {
+                    out[dst + x] = os[src0 + x * size + j] + b.lane(0);
                 }
             }
         }

@@ -17,6 +17,9 @@ import org.deeproots.ops.spi.LinearGeometry;
  * positions to pay for the packing (see {@link ConvDirect#channelMode}). Backward input is a forward
  * convolution with transposed, flipped weights; backward weight is dot products along positions.
  *
+ * <p>Stride-2 convolutions of images with few channels (the 7x7 stems of ResNet and GoogLeNet) run as a stride-1
+ * convolution of the four sample phases of the input ({@link Polyphase}), which needs no im2col band.
+ *
  * <p>Exception: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
  * as a plain GEMM in {@link Gemm1x1}.
  */
@@ -31,6 +34,10 @@ final class VectorConv {
         checkOptional("bias", bias, g.outC());
         if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
             Gemm1x1.forward(out, in, weight, bias, g);
+            return;
+        }
+        if (Polyphase.applies(g)) {
+            Polyphase.forward(out, in, weight, bias, g);
             return;
         }
         ConvPlan p = ConvPlan.of(g.n(), g.inC(), g.h(), g.w(), g.groups(), g.outC(), g.kh(), g.kw(), g.stride(), 1,

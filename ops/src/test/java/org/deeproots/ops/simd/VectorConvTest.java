@@ -60,6 +60,12 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 6, 32, 1, 6, 3, 3, 1, 1));
         list.add(ConvGeometry.of(1, 4, 32, 1, 4, 4, 3, 1, 1));
         list.add(ConvGeometry.of(2, 8, 64, 2, 3, 20, 3, 1, 1));
+        // stride-2 stems with few channels: the polyphase path (odd and even kernels, sizes and padding)
+        list.add(ConvGeometry.of(2, 3, 64, 1, 29, 31, 7, 2, 3));
+        list.add(ConvGeometry.of(1, 3, 32, 1, 17, 17, 3, 2, 1));
+        list.add(ConvGeometry.of(1, 1, 16, 1, 12, 9, 5, 2, 2));
+        list.add(ConvGeometry.of(2, 4, 20, 1, 10, 11, 4, 2, 1));
+        list.add(ConvGeometry.of(1, 2, 8, 1, 8, 8, 3, 2, 0));
         // more than 512 positions: the weight gradient's dot-product path (fewer take the transposed GEMM)
         list.add(ConvGeometry.of(2, 6, 10, 2, 30, 29, 3, 1, 1));
         list.add(ConvGeometry.of(3, 5, 4, 1, 40, 40, 3, 2, 1));
