@@ -44,8 +44,8 @@ final class ConvDirect {
     private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[L]);
     /** Buffers of the thread that calls {@link #forward}, shared with the workers for the duration of a call. */
     private static final ThreadLocal<float[][]> CALLER_SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
-    /** Channel-last weights of recent calls, re-packed only when the weights change. */
-    private static final PackCache PACKED = new PackCache();
+    /** Packed weights of recent calls (here and in {@link Gemm1x1}), re-packed only when the weights change. */
+    static final PackCache PACKED = new PackCache();
 
     private ConvDirect() {
     }
@@ -90,7 +90,8 @@ final class ConvDirect {
         final int nb = bands;
         final int nc = chunks;
         float[] packed = !channel ? null
-                : cacheWeights ? PACKED.get(weight, p, tiles) : grow(CALLER_SCRATCH.get(), 1, weight.length);
+                : cacheWeights ? PACKED.get(weight, java.util.List.of("conv", p.groups(), p.icg(), p.taps(), p.opg(), L),
+                        weight.length, wp -> pack(wp, weight, p, tiles)) : grow(CALLER_SCRATCH.get(), 1, weight.length);
         if (channel && !cacheWeights) {
             pack(packed, weight, p, tiles);
         }

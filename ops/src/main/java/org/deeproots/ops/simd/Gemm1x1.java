@@ -69,7 +69,7 @@ final class Gemm1x1 {
         }
         float[] x = g.stride() == 1 ? in : gather(in, g); // (n, inC, oh, ow)
         gemm(out, g.outC() * positions, opg * positions, weight, opg * icg, icg, 1, x, g.inC() * positions,
-                icg * positions, bias, g.n(), g.groups(), opg, icg, positions);
+                icg * positions, bias, g.n(), g.groups(), opg, icg, positions, true);
     }
 
     /**
@@ -109,7 +109,7 @@ final class Gemm1x1 {
                 }
             }
         });
-        gemm(y, 0, opg * np, weight, opg * icg, icg, 1, x, 0, icg * np, bias, 1, g.groups(), opg, icg, np);
+        gemm(y, 0, opg * np, weight, opg * icg, icg, 1, x, 0, icg * np, bias, 1, g.groups(), opg, icg, np, true);
         Parallel.forRange(n * outC, row -> System.arraycopy(y, (row % outC) * np + (row / outC) * positions, out,
                 row * positions, positions));
     }
@@ -175,6 +175,15 @@ final class Gemm1x1 {
      */
     static void gemm(float[] c, int cImg, int cGrp, float[] a, int aGrp, int aRow, int aCol, float[] b, int bImg,
             int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions) {
+        gemm(c, cImg, cGrp, a, aGrp, aRow, aCol, b, bImg, bGrp, bias, n, groups, rows, depth, positions, false);
+    }
+
+    /**
+     * As above; {@code cacheA} for an A that is a weight array kept by the caller (forward): its packed panels are
+     * then kept in {@link ConvDirect#PACKED} while it does not change.
+     */
+    static void gemm(float[] c, int cImg, int cGrp, float[] a, int aGrp, int aRow, int aCol, float[] b, int bImg,
+            int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions, boolean cacheA) {
         int tiles = (positions + TP - 1) / TP;
         int pBlocks = (positions + MAX_BLOCK_POSITIONS - 1) / MAX_BLOCK_POSITIONS;
         int blockTiles = (tiles + pBlocks - 1) / pBlocks;
@@ -191,7 +200,11 @@ final class Gemm1x1 {
         for (int i = 0; i <= chunks; i++) {
             chunkStart[i] = Math.min(rows, (int) ((long) rowPanels * i / chunks) * R);
         }
-        float[] ap = pack(a, aGrp, aRow, aCol, groups, rows, depth);
+        int panelFloats = Math.max(1, groups * (rows / R * R * depth));
+        float[] ap = cacheA
+                ? ConvDirect.PACKED.get(a, java.util.List.of("gemm", aGrp, aRow, aCol, groups, rows, depth, R),
+                        panelFloats, dst -> pack(dst, a, aGrp, aRow, aCol, groups, rows, depth))
+                : pack(ConvDirect.grow(PANELS.get(), 0, panelFloats), a, aGrp, aRow, aCol, groups, rows, depth);
         int apGrp = rows / R * R * depth;
         final int nb = pBlocks;
         final int nc = chunks;
@@ -211,14 +224,13 @@ final class Gemm1x1 {
     }
 
     /**
-     * The full panels of {@value GemmTiles#R} rows of every group's A, packed k-major into the calling thread's
-     * scratch: ap[grp * apGrp + (r / R) * depth * R + k * R + (r % R)] = a[grp * aGrp + r * aRow + k * aCol] for
+     * The full panels of {@value GemmTiles#R} rows of every group's A, packed k-major into ap: ap[grp * apGrp + (r / R) * depth * R + k * R + (r % R)] = a[grp * aGrp + r * aRow + k * aCol] for
      * r < rows / R * R (the last rows % R rows are read in place).
      */
-    private static float[] pack(float[] a, int aGrp, int aRow, int aCol, int groups, int rows, int depth) {
+    private static float[] pack(float[] ap, float[] a, int aGrp, int aRow, int aCol, int groups, int rows,
+            int depth) {
         int panels = rows / R;
         int apGrp = panels * R * depth;
-        float[] ap = ConvDirect.grow(PANELS.get(), 0, Math.max(1, groups * apGrp));
         Parallel.forRange(groups * panels, gp -> {
             int grp = gp / panels;
             int pnl = gp % panels;

@@ -5,45 +5,61 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.deeproots.ops.Parallel;
 
 /**
- * Channel-last copies of convolution weights ({@link ConvDirect#pack}), kept between calls so that inference does
- * not re-pack the same weights on every forward (at 512 channels 3x3 that is 9 MiB of gathers and a 9 MiB
- * allocation per call).
+ * Packed copies of weight arrays (channel-last conv weights for {@link ConvDirect}, 8-row panels for
+ * {@link Gemm1x1}), kept between calls so that inference does not re-pack the same weights on every forward (at
+ * 512 channels 3x3 that is 9 MiB of gathers and a 9 MiB allocation per call).
  *
- * <p>An entry is keyed by the identity of the weight array and holds the layout it was packed for and a copy of the
- * weights it was packed from. Every call compares the array with that copy (a vectorised {@link Arrays#equals},
- * split over the threads for large arrays: a fraction of the cost of packing) and packs afresh when anything
- * changed, so weights updated in place (training, or a caller writing into the array) are never served stale.
- * Entries are immutable once published, so concurrent callers may share them; keys are weak, so an entry goes
- * with its weight array.
+ * <p>Entries are keyed by the identity of the weight array and by a layout (any value with equals: the packing
+ * and its geometry; up to {@value #LAYOUTS} layouts per array), and hold a copy of the weights they were packed
+ * from. Every call compares the array with that copy (a vectorised {@link Arrays#equals}, split over the threads for
+ * large arrays: a fraction of the cost of packing) and packs afresh when anything changed, so weights updated in
+ * place (training, or a caller writing into the array) are never served stale. Entries are immutable once
+ * published, so concurrent callers may share them; keys are weak, so entries go with their weight array.
  */
 final class PackCache {
     /** Floats per parallel slice of the comparison. */
     private static final int SLICE = 1 << 18;
+    /** Layouts kept per weight array (most recent first). */
+    static final int LAYOUTS = 3;
 
-    private record Entry(int groups, int icg, int taps, int opg, float[] copy, float[] packed) {
-        boolean fits(ConvPlan p) {
-            return groups == p.groups() && icg == p.icg() && taps == p.taps() && opg == p.opg();
-        }
+    private record Entry(Object layout, float[] copy, float[] packed) {
     }
 
-    private final Map<float[], Entry> entries = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<float[], Entry[]> entries = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** The weights of plan p packed for the channel tiles {@code tiles}: cached, or packed now. */
-    float[] get(float[] weight, ConvPlan p, int[] tiles) {
-        Entry e = entries.get(weight);
-        if (e != null && e.fits(p) && same(e.copy, weight)) {
-            return e.packed;
+    /**
+     * The weights packed in {@code layout}: cached, or packed now by {@code pack} into a new array of
+     * {@code packedLength} floats.
+     */
+    float[] get(float[] weight, Object layout, int packedLength, Consumer<float[]> pack) {
+        Entry[] list = entries.get(weight);
+        if (list != null) {
+            for (Entry e : list) {
+                if (e.layout.equals(layout) && same(e.copy, weight)) {
+                    return e.packed;
+                }
+            }
         }
-        float[] packed = new float[weight.length];
-        ConvDirect.pack(packed, weight, p, tiles);
-        entries.put(weight, new Entry(p.groups(), p.icg(), p.taps(), p.opg(), weight.clone(), packed));
+        float[] packed = new float[packedLength];
+        pack.accept(packed);
+        java.util.List<Entry> next = new java.util.ArrayList<>(LAYOUTS);
+        next.add(new Entry(layout, weight.clone(), packed));
+        if (list != null) {
+            for (Entry e : list) {
+                if (next.size() < LAYOUTS && !e.layout.equals(layout)) {
+                    next.add(e);
+                }
+            }
+        }
+        entries.put(weight, next.toArray(Entry[]::new));
         return packed;
     }
 
-    /** Number of entries (for tests). */
+    /** Number of weight arrays with entries (for tests). */
     int size() {
         return entries.size();
     }

@@ -92,6 +92,33 @@ class Gemm1x1Test {
     }
 
     /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
+    /** The forward keeps packed weight panels between calls: weights changed in place must never be served stale. */
+    @Test
+    void packedPanelsFollowChangesToTheWeightArray() {
+        ConvGeometry g = ConvGeometry.of(2, 40, 24, 1, 9, 9, 1, 1, 0);
+        ConvGeometry big = ConvGeometry.of(1, 40, 24, 1, 15, 15, 1, 1, 0); // same weights, not merged
+        SplittableRandom r = new SplittableRandom(5);
+        float[] in = new float[g.inputSize()];
+        float[] inBig = new float[big.inputSize()];
+        float[] w = new float[g.weightSize()];
+        for (float[] a : new float[][] {in, inBig, w}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+        }
+        for (int step = 0; step < 3; step++) {
+            for (ConvGeometry geo : new ConvGeometry[] {g, big}) {
+                float[] x = geo == g ? in : inBig;
+                float[] out = new float[geo.outputSize()];
+                float[] expected = new float[geo.outputSize()];
+                Gemm1x1.forward(out, x, w, null, geo);
+                REF.conv2dForward(expected, x, w, null, geo);
+                assertClose("step " + step + " " + geo, expected, out, 40);
+            }
+            w[step * 7] += 0.5f; // as an optimiser step would, in place
+        }
+    }
+
     @Test
     void resultsDoNotDependOnThreadCount() {
         ConvGeometry g = ConvGeometry.of(3, 256, 20, 2, 13, 11, 1, 1, 0);
