@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Times cases in libtorch in a child JVM: builds the bench module's {@code libtorch} Maven profile on first use
  * (same JAVA_HOME as this JVM), then runs {@code org.deeproots.bench.libtorch.LibtorchCompare} once per memory
- * layout with {@code OMP_NUM_THREADS=N} and {@code OPENBLAS_NUM_THREADS=1}, and keeps each case's faster layout.
+ * layout with {@code OMP_NUM_THREADS=N} and {@code OPENBLAS_NUM_THREADS=1} (and glibc's heap kept: see
+ * {@code MALLOC_MMAP_THRESHOLD_} below), and keeps each case's faster layout.
  * When the child dies in native code (it appends one CSV row per finished case), the case it died on is recorded
  * as failed in that layout and the child is restarted on the remaining cases.
  */
@@ -207,6 +208,13 @@ public final class LibtorchRunner {
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        // glibc serves blocks above its mmap threshold (at most 32 MiB) with mmap and unmaps them on free, so every
+        // activation of 32 MiB and more (ResNet-50 at batch 10: 64x112x112 and 256x56x56 floats) is page-faulted
+        // in afresh on every forward: measured here 869k page faults and 680-1500 ms per forward against 142k and
+        // 376-388 ms with the heap kept. A long-running libtorch service would tune this (or use jemalloc).
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", Long.toString(1L << 30));
+        pb.environment().put("MALLOC_TRIM_THRESHOLD_", Long.toString(1L << 32));
+        pb.environment().put("MALLOC_TOP_PAD_", Long.toString(1L << 30));
         return waitFor(pb, 60);
     }
 
