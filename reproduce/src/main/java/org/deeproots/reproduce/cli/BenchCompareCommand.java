@@ -72,7 +72,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         Map<String, LibtorchRunner.Result> torch = new LibtorchRunner(root, System.err).time(cases, t);
 
         DeeprootsSide ours = new DeeprootsSide(Collaborators.forDevice("cpu"), KernelProvider.kernels(),
-                Models::create, new ForwardTimer(2, 3, 10, 2.0));
+                Models::create, new ForwardTimer(2, 1.5, 3, 10, 2.0));
         List<CompareRow> rows = new ArrayList<>();
         for (CompareCase c : cases) {
             double ms = ours.time(c);

@@ -12,6 +12,7 @@ public final class ForwardTimer {
     private final int maxReps;
     private final double budgetSeconds;
     private final LongSupplier nanoClock;
+    private final double warmupSeconds;
 
     /**
      * @param warmup        untimed runs (>= 1: the first run includes one-off costs)
@@ -24,6 +25,24 @@ public final class ForwardTimer {
     }
 
     ForwardTimer(int warmup, int minReps, int maxReps, double budgetSeconds, LongSupplier nanoClock) {
+        this(warmup, 0, minReps, maxReps, budgetSeconds, nanoClock);
+    }
+
+    /**
+     * As {@link #ForwardTimer(int, int, int, double)}, warming up for at least {@code warmupSeconds} too (and at
+     * least {@code warmup} runs): a single layer of a millisecond needs thousands of calls before the JIT has
+     * compiled its kernels, a handful of runs would time the interpreter.
+     */
+    public ForwardTimer(int warmup, double warmupSeconds, int minReps, int maxReps, double budgetSeconds) {
+        this(warmup, warmupSeconds, minReps, maxReps, budgetSeconds, System::nanoTime);
+    }
+
+    ForwardTimer(int warmup, double warmupSeconds, int minReps, int maxReps, double budgetSeconds,
+                 LongSupplier nanoClock) {
+        if (!(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("warmupSeconds must be >= 0, got " + warmupSeconds);
+        }
+        this.warmupSeconds = warmupSeconds;
         if (warmup < 1) {
             throw new IllegalArgumentException("warmup must be >= 1, got " + warmup);
         }
@@ -73,7 +92,8 @@ public final class ForwardTimer {
     public Measurement time(ForwardEngine.Forward forward, double capSeconds) {
         long start = nanoClock.getAsLong();
         double last = 0;
-        for (int i = 0; i < warmup; i++) {
+        int warmed = 0;
+        for (; warmed < warmup || (nanoClock.getAsLong() - start) / 1e9 < warmupSeconds; warmed++) {
             last = timeOnce(forward);
         }
         int reps = repsFor(last);
@@ -85,7 +105,7 @@ public final class ForwardTimer {
         for (int i = 0; i < reps; i++) {
             ms[i] = timeOnce(forward);
         }
-        return new Measurement(ms, warmup);
+        return new Measurement(ms, warmed);
     }
 
     /**

@@ -31,6 +31,21 @@ class ForwardTimerTest {
     }
 
     @Test
+    void warmupLastsAtLeastItsTime() {
+        AtomicLong now = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        // 2 warm-up runs at least, and 1 s: 100 ms runs warm up 10 times, then 3 timed runs (0.3 s budget)
+        ForwardTimer t = new ForwardTimer(2, 1.0, 3, 5, 0.3, now::get);
+        Measurement m = t.time(() -> {
+            runs.incrementAndGet();
+            now.addAndGet(100_000_000L);
+        });
+        assertEquals(13, runs.get());
+        assertEquals(3, m.reps());
+        assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, -1.0, 1, 1, 1.0));
+    }
+
+    @Test
     void aTightCapCutsRunsBelowTheMinimumButKeepsOne() {
         AtomicLong now = new AtomicLong();
         ForwardTimer t = new ForwardTimer(1, 3, 7, 100.0, now::get);
