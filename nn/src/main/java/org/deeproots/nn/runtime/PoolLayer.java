@@ -26,7 +26,9 @@ final class PoolLayer extends Layer {
     @Override
     void forward(Kernels k, Workspace ws, boolean training) {
         if (op.max()) {
-            k.maxPool2dForward(ws.act(slot), (int[]) ws.state(this), ws.act(in[0]), geometry(ws.n()));
+            // the argmax is only needed by the backward pass
+            k.maxPool2dForward(ws.act(slot), training ? (int[]) ws.state(this) : null, ws.act(in[0]),
+                    geometry(ws.n()));
         } else {
             k.avgPool2dForward(ws.act(slot), ws.act(in[0]), geometry(ws.n()));
         }

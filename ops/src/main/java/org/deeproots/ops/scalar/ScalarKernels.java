@@ -425,7 +425,9 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void maxPool2dForward(float[] out, int[] argmax, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
-        checkLength("argmax", argmax, out.length);
+        if (argmax != null) {
+            checkLength("argmax", argmax, out.length);
+        }
         int oh = g.outH(), ow = g.outW();
         for (int plane = 0; plane < g.n() * g.c(); plane++) {
             int inBase = plane * g.h() * g.w();
@@ -446,7 +448,9 @@ public final class ScalarKernels implements Kernels {
                     }
                     int o = (plane * oh + y) * ow + x;
                     out[o] = in[best];
-                    argmax[o] = best;
+                    if (argmax != null) {
+                        argmax[o] = best;
+                    }
                 }
             }
         }

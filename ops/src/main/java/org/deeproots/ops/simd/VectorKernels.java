@@ -365,6 +365,10 @@ final class VectorKernels implements Kernels {
     @Override
     public void maxPool2dForward(float[] out, int[] argmax, float[] in, PoolGeometry g) {
         checkPool(out, in, g, "out", "in");
+        if (argmax == null) {
+            maxPoolValues(out, in, g);
+            return;
+        }
         checkLength("argmax", argmax, out.length);
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int[] map = laneOffsets(s);
@@ -379,6 +383,163 @@ final class VectorKernels implements Kernels {
                 horizontalMax(out, argmax, (plane * oh + y) * ow, start, colMax, colRow, g, map);
             }
         });
+    }
+
+    /** Per-thread row buffers of {@link #maxPoolValues}. */
+    private static final ThreadLocal<float[][]> POOL_ROWS = ThreadLocal.withInitial(() -> new float[2][]);
+
+    /**
+     * Max pooling without argmax (inference): per output row, the maximum over the window's input rows goes into
+     * a row buffer padded with -infinity (vectors along the row), then each output takes the maximum of k
+     * neighbours of that buffer (k shifted vector loads; for stride s > 1 at every position, then every s-th is
+     * kept). Math.max semantics, so a NaN propagates and the values equal the reference's.
+     */
+    private static void maxPoolValues(float[] out, float[] in, PoolGeometry g) {
+        int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
+        if (s == 1) {
+            maxPoolValuesFlat(out, in, g);
+            return;
+        }
+        int span = (ow - 1) * s + 1; // positions of the stride-1 horizontal maxima that are kept
+        int rowLen = span + k - 1 + L; // padded row, with room for the last vector's shifted loads
+        int data = Math.min(w, rowLen - pad); // input columns that any window reads
+        Parallel.forRange(g.n() * g.c(), plane -> {
+            float[][] bufs = POOL_ROWS.get();
+            float[] row = grow(bufs, 0, rowLen);
+            float[] m = s > 1 ? grow(bufs, 1, span + L) : null;
+            java.util.Arrays.fill(row, 0, rowLen, Float.NEGATIVE_INFINITY);
+            int inBase = plane * h * w;
+            for (int y = 0; y < oh; y++) {
+                int iy0 = Math.max(y * s - pad, 0), iy1 = Math.min(y * s - pad + k, h);
+                int start = inBase + iy0 * w;
+                int rows = iy1 - iy0;
+                // vertical maxima into row[pad + x], x < data (the rest of row stays -infinity)
+                int x = 0;
+                if (rows <= 0) { // a window below the input (possible only in odd geometries): no data
+                    java.util.Arrays.fill(row, pad, pad + Math.max(data, 0), Float.NEGATIVE_INFINITY);
+                    x = data;
+                }
+                for (; x + L <= data; x += L) {
+                    FloatVector v = FloatVector.fromArray(S, in, start + x);
+                    for (int r = 1; r < rows; r++) {
+                        v = v.max(FloatVector.fromArray(S, in, start + r * w + x));
+                    }
+                    v.intoArray(row, pad + x);
+                }
+                for (; x < data; x++) {
+                    float v = in[start + x];
+                    for (int r = 1; r < rows; r++) {
+                        v = Math.max(v, in[start + r * w + x]);
+                    }
+                    row[pad + x] = v;
+                }
+                // horizontal maxima over k neighbours
+                int outRow = (plane * oh + y) * ow;
+                float[] dst = s == 1 ? out : m;
+                int dstBase = s == 1 ? outRow : 0;
+                int p = 0;
+                for (; p + L <= span; p += L) {
+                    FloatVector v = FloatVector.fromArray(S, row, p);
+                    for (int kx = 1; kx < k; kx++) {
+                        v = v.max(FloatVector.fromArray(S, row, p + kx));
+                    }
+                    v.intoArray(dst, dstBase + p);
+                }
+                for (; p < span; p++) {
+                    float v = row[p];
+                    for (int kx = 1; kx < k; kx++) {
+                        v = Math.max(v, row[p + kx]);
+                    }
+                    dst[dstBase + p] = v;
+                }
+                if (s > 1) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        out[outRow + ox] = m[ox * s];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Stride-1 max pooling without argmax (GoogLeNet's inception pools: 3x3 on 28x28 down to 7x7 planes, too
+     * narrow for vectors along one row): the plane is copied into a buffer padded with -infinity to (oh + k - 1)
+     * x (ow + k - 1), and both the vertical and the horizontal maxima run over that flat buffer, vectors crossing
+     * rows (the columns they mix across rows are padding columns, thrown away); then the valid columns are copied
+     * out row by row.
+     */
+    private static void maxPoolValuesFlat(float[] out, float[] in, PoolGeometry g) {
+        int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), pad = g.pad();
+        int ph = oh + k - 1; // padded rows read
+        int pw = ow + k - 1; // padded pitch
+        int flat = oh * pw; // positions whose maxima are computed (rows of pw, the last k - 1 columns thrown away)
+        int rowsIn = Math.min(h, ph - pad);
+        int colsIn = Math.min(w, pw - pad);
+        int planes = g.n() * g.c();
+        int per = Math.max(1, 4096 / (ph * pw)); // planes per work item: small planes in batches
+        Parallel.forRange((planes + per - 1) / per, item -> {
+            for (int plane = item * per; plane < Math.min(planes, (item + 1) * per); plane++) {
+                maxPoolPlaneFlat(out, in, plane, oh, ow, h, w, k, pad, ph, pw, flat, rowsIn, colsIn);
+            }
+        });
+    }
+
+    /** One plane of {@link #maxPoolValuesFlat}. */
+    private static void maxPoolPlaneFlat(float[] out, float[] in, int plane, int oh, int ow, int h, int w, int k,
+                                         int pad, int ph, int pw, int flat, int rowsIn, int colsIn) {
+        float[][] bufs = POOL_ROWS.get();
+        float[] p = grow(bufs, 0, ph * pw + L); // (ph, pw) + slack for the last vector's shifted loads
+        float[] v = grow(bufs, 1, flat + L);     // vertical maxima (oh, pw) + slack
+        java.util.Arrays.fill(p, 0, ph * pw + L, Float.NEGATIVE_INFINITY);
+        int inBase = plane * h * w;
+        for (int iy = 0; iy < rowsIn; iy++) {
+            System.arraycopy(in, inBase + iy * w, p, (pad + iy) * pw + pad, colsIn);
+        }
+        int i = 0;
+        for (; i + L <= flat; i += L) {
+            FloatVector m = FloatVector.fromArray(S, p, i);
+            for (int ky = 1; ky < k; ky++) {
+                m = m.max(FloatVector.fromArray(S, p, i + ky * pw));
+            }
+            m.intoArray(v, i);
+        }
+        for (; i < flat; i++) {
+            float m = p[i];
+            for (int ky = 1; ky < k; ky++) {
+                m = Math.max(m, p[i + ky * pw]);
+            }
+            v[i] = m;
+        }
+        java.util.Arrays.fill(v, flat, flat + L, Float.NEGATIVE_INFINITY);
+        // horizontal maxima, written over p (no longer needed), then the valid columns copied out
+        i = 0;
+        for (; i + L <= flat; i += L) {
+            FloatVector m = FloatVector.fromArray(S, v, i);
+            for (int kx = 1; kx < k; kx++) {
+                m = m.max(FloatVector.fromArray(S, v, i + kx));
+            }
+            m.intoArray(p, i);
+        }
+        for (; i < flat; i++) {
+            float m = v[i];
+            for (int kx = 1; kx < k && i + kx < flat + L; kx++) {
+                m = Math.max(m, v[i + kx]);
+            }
+            p[i] = m;
+        }
+        int outBase = plane * oh * ow;
+        for (int y = 0; y < oh; y++) {
+            System.arraycopy(p, y * pw, out, outBase + y * ow, ow);
+        }
+    }
+
+    private static float[] grow(float[][] bufs, int slot, int size) {
+        float[] a = bufs[slot];
+        if (a == null || a.length < size) {
+            a = new float[size];
+            bufs[slot] = a;
+        }
+        return a;
     }
 
     /** First output column whose window starts inside the input (x * s - pad >= 0). */

@@ -64,7 +64,8 @@ public interface Kernels {
 
     /**
      * Max pooling; argmax (same size as out) receives the flat index into {@code in} of each maximum. Ties go to
-     * the first element in row-major window order; a NaN in a window wins (propagates).
+     * the first element in row-major window order; a NaN in a window wins (propagates). {@code argmax} may be null
+     * when no backward follows (inference): then only the maxima are computed.
      */
     void maxPool2dForward(float[] out, int[] argmax, float[] in, PoolGeometry g);
 

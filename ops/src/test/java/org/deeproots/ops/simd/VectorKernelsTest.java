@@ -205,7 +205,10 @@ class VectorKernelsTest {
                 new PoolGeometry(1, 2, 40, 40, 2, 2, 0, false),
                 new PoolGeometry(1, 1, 6, 5, 5, 1, 2, true),
                 new PoolGeometry(2, 4, 33, 41, 3, 1, 0, false),
-                new PoolGeometry(1, 2, 14, 14, 7, 1, 0, false));
+                new PoolGeometry(1, 2, 14, 14, 7, 1, 0, false),
+                new PoolGeometry(1, 3, 28, 28, 3, 1, 1, false),   // GoogLeNet's inception pools
+                new PoolGeometry(2, 2, 7, 7, 3, 1, 1, false),
+                new PoolGeometry(1, 2, 57, 57, 3, 2, 0, true));   // stride 2, ceil mode, wide rows
     }
 
     @ParameterizedTest
@@ -232,6 +235,13 @@ class VectorKernelsTest {
         vec.maxPool2dForward(a, ai, ties, g);
         assertArrayEquals(e, a, "max pool with ties " + g);
         assertArrayEquals(ei, ai, "max pool argmax with ties " + g);
+        // inference: no argmax, the maxima only (NaN propagating), on both inputs
+        for (float[] x : new float[][] {in, ties}) {
+            ref.maxPool2dForward(e, null, x, g);
+            java.util.Arrays.fill(a, 7f);
+            vec.maxPool2dForward(a, null, x, g);
+            assertArrayEquals(e, a, "max pool without argmax " + g);
+        }
 
         long k = (long) g.kernel() * g.kernel();
         ref.avgPool2dForward(e, in, g);
