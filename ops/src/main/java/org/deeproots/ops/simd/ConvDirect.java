@@ -339,7 +339,8 @@ final class ConvDirect {
             int src0 = (compact ? vr * ow : r * p.wq()) * size;
             vr++;
             for (int j = 0; j < size; j++) {
-                FloatVector b = FloatVector.broadcast(ConvTiles.S, bias == null ? 0f : bias[ocg + j]);
+                float bj = bias == null ? 0f : bias[ocg + j];
+                FloatVector b = FloatVector.broadcast(ConvTiles.S, bj);
                 int dst = dst0 + j * plane;
                 int x = 0;
                 // one gather of L positions of channel j (stride size in os) per vector of the output row
@@ -348,7 +349,7 @@ final class ConvDirect {
                             .intoArray(out, dst + x);
                 }
                 for (; x < ow; x++) {
-                    out[dst + x] = os[src0 + x * size + j] + b.lane(0);
+                    out[dst + x] = os[src0 + x * size + j] + bj;
                 }
             }
         }

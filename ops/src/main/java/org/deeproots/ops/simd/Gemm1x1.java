@@ -44,7 +44,7 @@ final class Gemm1x1 {
     static volatile boolean enabled = !"false".equals(System.getProperty("deeproots.conv.gemm1x1"));
 
     /** Images smaller than this many positions are merged side by side ({@link #forwardMerged}). */
-    private static final int MERGE_BELOW = Integer.getInteger("deeproots.gemm.merge", 4 * TP);
+    private static final int MERGE_BELOW = 4 * TP;
     /** Merged input and output, per calling thread. */
     private static final ThreadLocal<float[][]> MERGED = ThreadLocal.withInitial(() -> new float[2][]);
     /** Packed panels of A, per calling thread. */

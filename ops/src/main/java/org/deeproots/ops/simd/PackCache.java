@@ -59,11 +59,6 @@ final class PackCache {
         return packed;
     }
 
-    /** Number of weight arrays with entries (for tests). */
-    int size() {
-        return entries.size();
-    }
-
     private static boolean same(float[] a, float[] b) {
         if (a.length != b.length) {
             return false;

@@ -1,19 +1,19 @@
 package org.deeproots.ops.simd;
 
+import static org.deeproots.ops.testing.Arrays2.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.deeproots.ops.KernelProvider;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.scalar.ScalarKernels;
 import org.deeproots.ops.spi.ConvGeometry;
+import org.deeproots.ops.testing.Arrays2;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Gemm1x1} (1x1 convolutions without padding, forward and backward input) against {@link ScalarKernels},
- * over awkward shapes: channels 1, 3, 13, 25, 64, 256 (edges of the 4-row tile), positions 1, 7x7, 13x11, 56x56
- * (edges of the 4-vector tile and the scalar column, several K blocks), batch 1 and 3, groups 1, 2, 4, stride 1
- * and 2. Tolerance atol + rtol * sqrt(K), K the reduction length.
+ * over awkward shapes: channels 1, 3, 13, 25, 64, 256 (full and partial 8-row panels, single-row tiles),
+ * positions 1, 7x7, 13x11, 56x56 (the 3-vector tile, the masked last vector, images merged side by side, several K
+ * blocks), batch 1 and 3, groups 1, 2, 4, stride 1 and 2. Tolerance atol + rtol * sqrt(K), K the reduction length.
  */
 class Gemm1x1Test {
     private static final ScalarKernels REF = new ScalarKernels();
@@ -97,15 +97,9 @@ class Gemm1x1Test {
     void packedPanelsFollowChangesToTheWeightArray() {
         ConvGeometry g = ConvGeometry.of(2, 40, 24, 1, 9, 9, 1, 1, 0);
         ConvGeometry big = ConvGeometry.of(1, 40, 24, 1, 15, 15, 1, 1, 0); // same weights, not merged
-        SplittableRandom r = new SplittableRandom(5);
-        float[] in = new float[g.inputSize()];
-        float[] inBig = new float[big.inputSize()];
-        float[] w = new float[g.weightSize()];
-        for (float[] a : new float[][] {in, inBig, w}) {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) (r.nextDouble() * 2 - 1);
-            }
-        }
+        float[] in = random(g.inputSize(), 11);
+        float[] inBig = random(big.inputSize(), 12);
+        float[] w = random(g.weightSize(), 13);
         for (int step = 0; step < 3; step++) {
             for (ConvGeometry geo : new ConvGeometry[] {g, big}) {
                 float[] x = geo == g ? in : inBig;
@@ -142,22 +136,9 @@ class Gemm1x1Test {
         }
     }
 
-    private static float[] random(int size, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return a;
-    }
-
+    /** Arrays2.assertClose with atol = rtol = 1e-5 (1 + sqrt(K)), K the reduction length. */
     private static void assertClose(String label, float[] expected, float[] actual, int reduction) {
         double tol = 1e-5 + 1e-5 * Math.sqrt(reduction);
-        for (int i = 0; i < expected.length; i++) {
-            double e = expected[i];
-            if (!(Math.abs(e - actual[i]) <= tol * Math.max(1, Math.abs(e)))) {
-                fail(label + ": element " + i + " is " + actual[i] + ", expected " + e + " (tolerance " + tol + ")");
-            }
-        }
+        Arrays2.assertClose(label, expected, actual, tol, tol);
     }
 }

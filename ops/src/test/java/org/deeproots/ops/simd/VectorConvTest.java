@@ -1,5 +1,6 @@
 package org.deeproots.ops.simd;
 
+import static org.deeproots.ops.testing.Arrays2.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.deeproots.ops.KernelProvider;
 import org.deeproots.ops.Parallel;
@@ -70,15 +70,6 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 6, 10, 2, 30, 29, 3, 1, 1));
         list.add(ConvGeometry.of(3, 5, 4, 1, 40, 40, 3, 2, 1));
         return list.stream();
-    }
-
-    private static float[] random(int size, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return a;
     }
 
     @BeforeEach
