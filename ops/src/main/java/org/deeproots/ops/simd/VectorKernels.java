@@ -418,8 +418,8 @@ final class VectorKernels implements Kernels {
     private static void maxPoolPlaneFlat(float[] out, float[] in, int plane, int oh, int ow, int h, int w, int k,
                                          int s, int pad, int ph, int pw, int flat, int rowsIn, int colsIn) {
         float[][] bufs = POOL_ROWS.get();
-        float[] p = grow(bufs, 0, ph * pw + L); // (ph, pw) + slack for the last vector's shifted loads
-        float[] v = grow(bufs, 1, flat + L);     // vertical maxima (oh, pw) + slack
+        float[] p = ConvDirect.grow(bufs, 0, ph * pw + L); // (ph, pw) + slack for the last vector's shifted loads
+        float[] v = ConvDirect.grow(bufs, 1, flat + L);     // vertical maxima (oh, pw) + slack
         java.util.Arrays.fill(p, 0, ph * pw + L, Float.NEGATIVE_INFINITY);
         int inBase = plane * h * w;
         for (int iy = 0; iy < rowsIn; iy++) {
@@ -470,12 +470,6 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    private static float[] grow(float[][] bufs, int slot, int size) {
-        float[] a = bufs[slot];
-        if (a == null || a.length < size) {
-            a = new float[size];
-            bufs[slot] = a;
-        }
         return a;
     }
 
