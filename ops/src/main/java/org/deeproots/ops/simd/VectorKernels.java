@@ -470,9 +470,6 @@ final class VectorKernels implements Kernels {
         }
     }
 
-        return a;
-    }
-
     /** First output column whose window starts inside the input (x * s - pad >= 0). */
     private static int interiorStart(PoolGeometry g) {
         return (g.pad() + g.stride() - 1) / g.stride();
