@@ -7,7 +7,8 @@ import org.deeproots.ops.Parallel;
  * Direct convolution for every group count, kernel size and stride, with two register-tile families chosen per
  * call ({@link #channelMode}).
  *
- * <p><b>Position tiles</b> (the default): the positions of a band of output rows are flattened
+ * <p><b>Position tiles</b> (the default; for "same" stride-1 layers with 2 or more output channels per group the
+ * in-place variant {@link MaskedConv} runs instead): the positions of a band of output rows are flattened
  * ({@link ConvPlan}); a tile of O output channels x P vectors of consecutive positions ({@link ConvTiles}
  * {@code fwd4x5}, {@code fwd2x8}, {@code fwd1x16}, 4-vector tails) accumulates, for every input channel of the
  * group and every tap, P unaligned input loads times O weights broadcast straight from their
@@ -74,6 +75,10 @@ final class ConvDirect {
         bands = (rowsTotal + bandRows - 1) / bandRows;
 
         boolean channel = channelMode(p);
+        if (!channel && !"position".equals(mode) && MaskedConv.applies(p)) {
+            MaskedConv.forward(out, in, weight, bias, p);
+            return;
+        }
         int[] tiles = ocTiles(opg, channel);
         int threads = Parallel.threads();
         int wanted = 4 * threads;
@@ -136,8 +141,9 @@ final class ConvDirect {
     }
 
     /**
-     * Tile choice: "auto" (the rule of {@link #channelMode}), "position" or "channel" (forced, where it applies;
-     * for tests and experiments: -Ddeeproots.conv.mode). Read once per call on the calling thread.
+     * Tile choice: "auto" (the rule of {@link #channelMode}; position tiles run in place, {@link MaskedConv}, where
+     * it applies), "position" (the position tiles over padded bands, never in place) or "channel" (forced, where it
+     * applies; for tests and experiments: -Ddeeproots.conv.mode). Read once per call on the calling thread.
      */
     static volatile String mode = System.getProperty("deeproots.conv.mode", "auto");
 

@@ -14,7 +14,8 @@ import org.deeproots.ops.spi.LinearGeometry;
  * tiles. The output-channel tile (8, 4, 2 or 1 channels) follows the channels per group, so depthwise layers
  * use all lanes; the channel-vectorised tiles (32 output channels x 10 positions, weights packed channel-last,
  * cached between calls in {@link PackCache}) take over when a group has a multiple of 2 x lanes output channels and the call has enough
- * positions to pay for the packing (see {@link ConvDirect#channelMode}). Backward input is a forward
+ * positions to pay for the packing (see {@link ConvDirect#channelMode}); otherwise "same" stride-1 layers read
+ * their input in place with masked loads ({@link MaskedConv}). Backward input is a forward
  * convolution with transposed, flipped weights; backward weight is dot products along positions.
  *
  * <p>Stride-2 convolutions of images with few channels (the 7x7 stems of ResNet and GoogLeNet) run as a stride-1

@@ -60,6 +60,15 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 6, 32, 1, 6, 3, 3, 1, 1));
         list.add(ConvGeometry.of(1, 4, 32, 1, 4, 4, 3, 1, 1));
         list.add(ConvGeometry.of(2, 8, 64, 2, 3, 20, 3, 1, 1));
+        // "same" stride-1 layers with few channels per group: the in-place masked tiles (planes crossing rows, tails
+        // of 1-4 vectors, the last vector of a plane overlapping, 5x5 and 7x7 taps, batches spanning images)
+        list.add(ConvGeometry.of(2, 16, 16, 16, 7, 7, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 12, 18, 6, 5, 9, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 8, 8, 2, 17, 3, 5, 1, 2));
+        list.add(ConvGeometry.of(2, 6, 7, 1, 11, 10, 7, 1, 3));
+        list.add(ConvGeometry.of(4, 32, 32, 8, 14, 14, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 64, 64, 16, 28, 28, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 40, 6, 1, 6, 6, 3, 1, 1)); // two blocks of input channels (32 + 8)
         // stride-2 stems with few channels: the polyphase path (odd and even kernels, sizes and padding)
         list.add(ConvGeometry.of(2, 3, 64, 1, 29, 31, 7, 2, 3));
         list.add(ConvGeometry.of(1, 3, 32, 1, 17, 17, 3, 2, 1));
@@ -176,7 +185,12 @@ class VectorConvTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        ConvGeometry g = ConvGeometry.of(2, 32, 64, 2, 15, 13, 3, 1, 1);
+        resultsDoNotDependOnTheThreadCount(ConvGeometry.of(2, 32, 64, 2, 15, 13, 3, 1, 1));
+        // few channels per group: in place, tiles overlapping at the ends of planes and bands
+        resultsDoNotDependOnTheThreadCount(ConvGeometry.of(3, 24, 24, 8, 9, 11, 3, 1, 1));
+    }
+
+    private void resultsDoNotDependOnTheThreadCount(ConvGeometry g) {
         float[] in = random(g.inputSize(), 21);
         float[] w = random(g.weightSize(), 22);
         float[] dOut = random(g.outputSize(), 23);
