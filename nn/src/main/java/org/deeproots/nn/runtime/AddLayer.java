@@ -8,9 +8,19 @@ final class AddLayer extends Layer {
         super(name, slot, in, outShape, inShapes);
     }
 
+    /**
+     * The slot of the ReLU that overwrites this sum in place, or -1 (set by {@link Network}). At inference, when the
+     * workspace gives both the same buffer, the add applies that ReLU and the ReLU layer skips.
+     */
+    int fusedRelu = -1;
+
     @Override
     void forward(Kernels k, Workspace ws, boolean training) {
-        k.addForward(ws.act(slot), ws.act(in[0]), ws.act(in[1]), ws.n() * product(outShape));
+        if (fusedRelu >= 0 && !training && ws.act(fusedRelu) == ws.act(slot)) {
+            k.addReluForward(ws.act(slot), ws.act(in[0]), ws.act(in[1]), ws.n() * product(outShape));
+        } else {
+            k.addForward(ws.act(slot), ws.act(in[0]), ws.act(in[1]), ws.n() * product(outShape));
+        }
     }
 
     @Override

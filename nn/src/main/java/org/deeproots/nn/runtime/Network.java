@@ -92,6 +92,14 @@ public final class Network {
                 }
             }
         }
+        for (Layer l : layers) {
+            // a ReLU overwriting a residual sum in place: the add applies it at inference
+            if (l instanceof ReluLayer r && aliasOf[l.slot] == l.in[0] && l.in[0] != 0
+                    && layers[l.in[0] - 1] instanceof AddLayer add) {
+                add.fusedRelu = l.slot;
+                r.fusedAtInference = true;
+            }
+        }
         List<Parameter> ps = new ArrayList<>();
         Map<String, Parameter> names = new LinkedHashMap<>();
         SplittableRandom seeds = new SplittableRandom(seed);

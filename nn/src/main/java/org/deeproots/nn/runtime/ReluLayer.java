@@ -2,7 +2,10 @@ package org.deeproots.nn.runtime;
 
 import org.deeproots.ops.spi.Kernels;
 
-/** ReLU, computed in place when its input has no other reader (see {@link Network}). */
+/**
+ * ReLU, computed in place when its input has no other reader (see {@link Network}); at inference, fused into the
+ * residual add it follows.
+ */
 final class ReluLayer extends Layer {
     ReluLayer(String name, int slot, int[] in, int[] outShape, int[][] inShapes) {
         super(name, slot, in, outShape, inShapes);
@@ -13,8 +16,17 @@ final class ReluLayer extends Layer {
         return true;
     }
 
+    /**
+     * True when this ReLU overwrites a residual add's output in place and the add applies it at inference
+     * ({@link AddLayer#fusedRelu}): one pass over the activation instead of two.
+     */
+    boolean fusedAtInference;
+
     @Override
     void forward(Kernels k, Workspace ws, boolean training) {
+        if (fusedAtInference && !training && ws.act(slot) == ws.act(in[0])) {
+            return;
+        }
         k.reluForward(ws.act(slot), ws.act(in[0]), ws.n() * product(outShape));
     }
 

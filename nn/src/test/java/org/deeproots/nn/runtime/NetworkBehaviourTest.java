@@ -21,6 +21,22 @@ class NetworkBehaviourTest {
     private static final Kernels K = KernelProvider.kernels();
 
     @Test
+    void residualReluIsFusedIntoTheAddAtInferenceOnly() {
+        Network net = new Network(org.deeproots.nn.model.Models.create("resnet50", "root-2", new int[] {3, 32, 32}, 7),
+                K, 1);
+        long fused = java.util.Arrays.stream(net.layers())
+                .filter(l -> l instanceof ReluLayer r && r.fusedAtInference).count();
+        assertEquals(16, fused, "one fused ReLU per bottleneck block");
+        // the unplanned workspace gives the ReLU its own buffer, so nothing is fused there
+        Network folded = net.foldBatchNorm();
+        float[] x = TestNets.randomInput(folded.spec(), 2, 3);
+        Workspace planned = folded.newWorkspace();
+        float[] a = folded.forward(planned, x, 2, false).clone();
+        float[] b = folded.forward(new Workspace(folded, false), x, 2, false);
+        assertArrayEquals(b, a, "fused add + ReLU changed the logits");
+    }
+
+    @Test
     void fewSgdStepsReduceTheLossOnAFixedBatch() {
         for (ModelSpec spec : List.of(TestNets.nin(5), TestNets.resnet(5))) {
             Network net = new Network(spec, K, 3);

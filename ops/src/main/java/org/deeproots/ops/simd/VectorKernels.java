@@ -728,6 +728,20 @@ final class VectorKernels implements Kernels {
         });
     }
 
+    @Override
+    public void addReluForward(float[] out, float[] a, float[] b, int size) {
+        checkElementwise(size, "out", out, "a", a, "b", b);
+        chunks(size, (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).max(0f).intoArray(out, i);
+            }
+            for (; i < to; i++) {
+                out[i] = Math.max(a[i] + b[i], 0f);
+            }
+        });
+    }
+
     private static void multiply(float[] out, float[] a, float[] b, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {

@@ -117,4 +117,14 @@ public interface Kernels {
 
     /** out = a + b (residual add); out may alias a or b. Its backward is the identity on both inputs. */
     void addForward(float[] out, float[] a, float[] b, int size);
+
+    /**
+     * out = max(a + b, 0): a residual add followed by ReLU, as one pass over memory (the inference runtime fuses
+     * the two where the ReLU is the add's only reader); NaN stays NaN; out may alias a or b. The default is
+     * {@link #addForward} then {@link #reluForward} in place, which gives the same values.
+     */
+    default void addReluForward(float[] out, float[] a, float[] b, int size) {
+        addForward(out, a, b, size);
+        reluForward(out, out, size);
+    }
 }

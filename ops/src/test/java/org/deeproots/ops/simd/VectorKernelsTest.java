@@ -306,6 +306,17 @@ class VectorKernelsTest {
         ref.addForward(e, in, b, size);
         vec.addForward(a, in, b, size);
         assertArrayEquals(e, a, "add");
+        // fused add + ReLU: the same values as the two passes, NaN kept, in place over either input
+        ref.addReluForward(e, in, b, size);
+        vec.addReluForward(a, in, b, size);
+        assertArrayEquals(e, a, "add relu");
+        assertTrue(Float.isNaN(a[0]), "add relu keeps NaN");
+        for (int i = 1; i < size; i++) {
+            assertEquals(Math.max(in[i] + b[i], 0f), a[i], "add relu at " + i);
+        }
+        float[] aliased = b.clone();
+        vec.addReluForward(aliased, in, aliased, size);
+        assertArrayEquals(e, aliased, "add relu in place");
         float[] em = new float[size], am = new float[size];
         ref.dropoutForward(e, em, in, 0.4f, 7, size);
         vec.dropoutForward(a, am, in, 0.4f, 7, size);
