@@ -174,8 +174,9 @@ public final class OpBench {
     public static Row measure(Tasks tasks, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
                               Settings s) {
         Runnable run = tasks.task(op, l, batch, groups);
-        // warm-up: at least s.warmups() runs and s.minMillis() / 2, more while the runs still get faster (the JIT
-        // may still be compiling), at most 3 s
+        // warm-up: at least s.warmups() runs and 2.5 x s.minMillis(), more while the runs still get faster (the JIT
+        // may still be compiling), at most 3 s. Shorter warm-ups (minMillis / 2) sometimes timed a kernel still
+        // running in C1-compiled code, at 10-20x its steady time (conv_bwd_weight res2_3x3 g16: 48 ms against 3.5)
         long previous = Long.MAX_VALUE;
         long warmStart = System.nanoTime();
         for (int i = 0; i < s.warmups() || s.warmups() > 0 && i < 1000; i++) {
@@ -183,7 +184,7 @@ public final class OpBench {
             run.run();
             long now = System.nanoTime();
             long t = now - t0;
-            boolean enough = i >= s.warmups() - 1 && now - warmStart >= s.minMillis() * 500_000L;
+            boolean enough = i >= s.warmups() - 1 && now - warmStart >= s.minMillis() * 2_500_000L;
             if (enough && t > 0.8 * previous || now - warmStart > 3_000_000_000L) {
                 break;
             }
