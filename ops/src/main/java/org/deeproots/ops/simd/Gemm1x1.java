@@ -286,12 +286,14 @@ final class Gemm1x1 {
                 for (int q = p; q < p1; q += L) {
                     int valid = p1 - q;
                     for (int r = r0; r < panelEnd; r += R) {
-                        if (first) {
-                            GemmTiles.p8x1mz(ap, apBase + r * depth, b, bb + q, positions, kLen,
-                                    c, cb + r * positions + q, positions, valid);
-                        } else {
-                            GemmTiles.p8x1m(ap, apBase + r * depth + k0 * R, b, bb + q, positions, kLen,
-                                    c, cb + r * positions + q, positions, valid);
+                        for (int h = 0; h < R; h += R / 2) { // half panels (see GemmTiles)
+                            if (first) {
+                                GemmTiles.p4x1mz(ap, apBase + r * depth + h, b, bb + q, positions, kLen,
+                                        c, cb + (r + h) * positions + q, positions, valid);
+                            } else {
+                                GemmTiles.p4x1m(ap, apBase + r * depth + k0 * R + h, b, bb + q, positions, kLen,
+                                        c, cb + (r + h) * positions + q, positions, valid);
+                            }
                         }
                     }
                     for (int r = panelEnd; r < r1; r++) {

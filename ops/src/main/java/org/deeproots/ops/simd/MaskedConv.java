@@ -16,10 +16,11 @@ import org.deeproots.ops.Parallel;
  * padded band and the result out of a buffer took as long as the arithmetic (measured at 64 channels 56x56, 16
  * groups, batch 10, 2 threads: 35% of the time in the tiles, 35% padding, 20% copying out).
  *
- * <p>Parallel items are (group, band of vectors); the vectors of a band run in tiles of P vectors x 4, 2 or 1
- * output channels ({@link MaskedTiles}); each output element is written by the item that owns its vector (and
- * perhaps, with the same value, by the one that owns the overlapping vector), so results do not depend on the
- * thread count.
+ * <p>Parallel items are (group, band of vectors, run of the group's output channels: more than one run only when
+ * groups and bands are too few for the threads); the vectors of a band run in tiles of P vectors x 4, 2 or 1
+ * output channels ({@link MaskedTiles}), input channels in blocks of {@link MaskedTiles#IC_BLOCK}; each output
+ * element is written by the item that owns its vector (and perhaps, with the same value, by the one that owns the
+ * overlapping vector), so results do not depend on the thread count.
  */
 final class MaskedConv {
     private static final int L = MaskedTiles.L;
