@@ -25,7 +25,7 @@ import org.deeproots.ops.spi.ConvGeometry;
  * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1; small
  * images (up to {@link #MAX_BLOCK_POSITIONS} positions) are grouped several per item, so that each weight block is
  * read once for all of them (7x7 layers at batch 10 have 4 MiB of weights for 49 positions per image). Every
- * element of C is the fused multiply-add chain over k = 0..K-1 in order, then + bias, whatever the tile, block or
+ * element of C is the fused multiply-add chain over k = 0..K-1 in order starting from the bias, whatever the tile, block or
  * thread count, so results do not depend on the number of threads.
  */
 final class Gemm1x1 {
@@ -208,6 +208,7 @@ final class Gemm1x1 {
         int apGrp = rows / R * R * depth;
         final int nb = pBlocks;
         final int nc = chunks;
+        float[] biasOrZero = bias != null ? bias : new float[groups * rows]; // the chains start from the bias
         Parallel.forRange(base * chunks, item -> {
             int chunk = item % nc;
             int block = (item / nc) % nb;
@@ -218,7 +219,7 @@ final class Gemm1x1 {
             int p0 = block * pb;
             int p1 = Math.min(positions, p0 + pb);
             block(c, img * cImg + grp * cGrp, cImg, ap, grp * apGrp, a, grp * aGrp, aRow, aCol, b,
-                    img * bImg + grp * bGrp, bImg, imgs, bias, bias == null ? -1 : grp * rows, chunkStart[chunk],
+                    img * bImg + grp * bGrp, bImg, imgs, biasOrZero, grp * rows, chunkStart[chunk],
                     chunkStart[chunk + 1], rows, depth, positions, p0, p1);
         });
     }
@@ -254,11 +255,11 @@ final class Gemm1x1 {
             int aCol, float[] b, int bBase, int bImg, int imgs, float[] bias, int biasBase, int r0, int r1, int rows,
             int depth, int positions, int p0, int p1) {
         int panelEnd = Math.min(r1, rows / R * R);
-        // the panels' first K block overwrites C; the last rows % R rows accumulate from zero
+        // the panels' first K block overwrites C, starting from the bias; the last rows % R rows accumulate from it
         for (int img = 0; img < imgs; img++) {
             for (int r = Math.max(r0, panelEnd); r < r1; r++) {
                 int row = cBase + img * cImg + r * positions;
-                Arrays.fill(c, row + p0, row + p1, 0f);
+                Arrays.fill(c, row + p0, row + p1, bias[biasBase + r]);
             }
         }
         for (int k0 = 0; k0 < depth; k0 += KB) {
@@ -272,7 +273,7 @@ final class Gemm1x1 {
                     for (int r = r0; r < panelEnd; r += R) {
                         if (first) {
                             GemmTiles.p8x3z(ap, apBase + r * depth, b, bb + p, positions, kLen,
-                                    c, cb + r * positions + p, positions);
+                                    c, cb + r * positions + p, positions, bias, biasBase + r);
                         } else {
                             GemmTiles.p8x3(ap, apBase + r * depth + k0 * R, b, bb + p, positions, kLen,
                                     c, cb + r * positions + p, positions);
@@ -289,7 +290,7 @@ final class Gemm1x1 {
                         for (int h = 0; h < R; h += R / 2) { // half panels (see GemmTiles)
                             if (first) {
                                 GemmTiles.p4x1mz(ap, apBase + r * depth + h, b, bb + q, positions, kLen,
-                                        c, cb + (r + h) * positions + q, positions, valid);
+                                        c, cb + (r + h) * positions + q, positions, valid, bias, biasBase + r + h);
                             } else {
                                 GemmTiles.p4x1m(ap, apBase + r * depth + k0 * R + h, b, bb + q, positions, kLen,
                                         c, cb + (r + h) * positions + q, positions, valid);
@@ -299,17 +300,6 @@ final class Gemm1x1 {
                     for (int r = panelEnd; r < r1; r++) {
                         t1x1m(a, aBase + r * aRow + k0 * aCol, aCol, b, bb + q, positions, kLen,
                                 c, cb + r * positions + q, valid);
-                    }
-                }
-            }
-        }
-        if (bias != null) {
-            for (int img = 0; img < imgs; img++) {
-                for (int r = r0; r < r1; r++) {
-                    float v = bias[biasBase + r];
-                    int row = cBase + img * cImg + r * positions;
-                    for (int p = p0; p < p1; p++) {
-                        c[row + p] += v;
                     }
                 }
             }
