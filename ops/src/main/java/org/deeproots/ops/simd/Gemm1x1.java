@@ -25,8 +25,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1; small
  * images (up to {@link #MAX_BLOCK_POSITIONS} positions) are grouped several per item, so that each weight block is
  * read once for all of them (7x7 layers at batch 10 have 4 MiB of weights for 49 positions per image). Every
- * element of C is the fused multiply-add chain over k = 0..K-1 in order starting from the bias, whatever the tile, block or
- * thread count, so results do not depend on the number of threads.
+ * element of C is the fused multiply-add chain over k = 0..K-1 in order, starting from the bias, whatever the tile,
+ * block or thread count, so results do not depend on the number of threads.
  */
 final class Gemm1x1 {
     private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
