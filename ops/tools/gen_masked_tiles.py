@@ -84,5 +84,19 @@ final class MaskedTiles {
     private MaskedTiles() {
     }
 """)
+NAMES = "x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane"
+LIST = ", ".join(f"{o}x{p}" for o, p in TILES)
+print(f"""    /** The tile of {{@code channels}} output channels x {{@code vectors}} vectors: one of {LIST}. */
+    static void tile(int channels, int vectors, float[] x, int xBase, int xPlane, int[] inOff, int[] outOff,
+            int[] maskRow, int j0, long[] masks, int[] tapOff, int nTaps, int icg, float[] w, int wBase, int wStride,
+            float[] bias, int oc, float[] out, int outPlane) {{
+        switch (channels * 100 + vectors) {{""")
+for o, p in TILES:
+    print(f"            case {o * 100 + p} -> t{o}x{p}({NAMES});")
+print("""            default -> throw new IllegalArgumentException("no tile of " + channels + " channels x " + vectors
+                    + " vectors");
+        }
+    }
+""")
 print("\n\n".join(tile(o, p) for o, p in TILES))
 print("}")

@@ -166,11 +166,6 @@ final class MaskedConv {
     /** Vectors [j0, j1) of output channels oc..oc+size: widest tiles first, the last tile overlapping if needed. */
     private static void band(float[] in, int xBase, int hw, Layout lay, int j0, int j1, int nTaps, int icg,
                              float[] w, int wBase, int wStride, float[] bias, int oc, float[] out, int size) {
-        int[] inOff = lay.inOff;
-        int[] outOff = lay.outOff;
-        int[] maskRow = lay.maskRow;
-        long[] masks = lay.masks;
-        int[] tapOff = lay.tapOff;
         int wide = size == 1 ? 4 : 5;
         int j = j0;
         while (j < j1) {
@@ -181,30 +176,14 @@ final class MaskedConv {
             int xb = xBase;
             // masked-off lanes may point outside the array only near its two ends: such tiles read a copy of their
             // window with room around it (the masked loads would otherwise leave the compiled fast path)
-            int lo = xBase + inOff[at] + lay.tapMin;
-            int hi = xBase + inOff[at + pv - 1] + lay.tapMax + (icg - 1) * hw + L;
+            int lo = xBase + lay.inOff[at] + lay.tapMin;
+            int hi = xBase + lay.inOff[at + pv - 1] + lay.tapMax + (icg - 1) * hw + L;
             if (lo < 0 || hi > in.length) {
                 x = edgeCopy(in, lo, hi);
                 xb = xBase - lo;
             }
-            switch (size * 100 + pv) {
-                case 405 -> MaskedTiles.t4x5(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 404 -> MaskedTiles.t4x4(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 401 -> MaskedTiles.t4x1(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 205 -> MaskedTiles.t2x5(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 204 -> MaskedTiles.t2x4(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 201 -> MaskedTiles.t2x1(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                case 104 -> MaskedTiles.t1x4(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-                default -> MaskedTiles.t1x1(x, xb, hw, inOff, outOff, maskRow, at, masks, tapOff, nTaps, icg,
-                        w, wBase, wStride, bias, oc, out, hw);
-            }
+            MaskedTiles.tile(size, pv, x, xb, hw, lay.inOff, lay.outOff, lay.maskRow, at, lay.masks, lay.tapOff,
+                    nTaps, icg, w, wBase, wStride, bias, oc, out, hw);
             j = at + pv;
         }
     }

@@ -24,6 +24,24 @@ final class MaskedTiles {
     private MaskedTiles() {
     }
 
+    /** The tile of {@code channels} output channels x {@code vectors} vectors: one of 4x5, 4x4, 4x1, 2x5, 2x4, 2x1, 1x4, 1x1. */
+    static void tile(int channels, int vectors, float[] x, int xBase, int xPlane, int[] inOff, int[] outOff,
+            int[] maskRow, int j0, long[] masks, int[] tapOff, int nTaps, int icg, float[] w, int wBase, int wStride,
+            float[] bias, int oc, float[] out, int outPlane) {
+        switch (channels * 100 + vectors) {
+            case 405 -> t4x5(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 404 -> t4x4(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 401 -> t4x1(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 205 -> t2x5(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 204 -> t2x4(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 201 -> t2x1(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 104 -> t1x4(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            case 101 -> t1x1(x, xBase, xPlane, inOff, outOff, maskRow, j0, masks, tapOff, nTaps, icg, w, wBase, wStride, bias, oc, out, outPlane);
+            default -> throw new IllegalArgumentException("no tile of " + channels + " channels x " + vectors
+                    + " vectors");
+        }
+    }
+
     /** 4 output channels x 5 vectors of positions. */
     static void t4x5(float[] x, int xBase, int xPlane, int[] inOff, int[] outOff, int[] maskRow, int j0,
             long[] masks, int[] tapOff, int nTaps, int icg, float[] w, int wBase, int wStride, float[] bias,

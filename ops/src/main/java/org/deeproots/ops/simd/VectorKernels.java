@@ -716,28 +716,26 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void addForward(float[] out, float[] a, float[] b, int size) {
-        checkElementwise(size, "out", out, "a", a, "b", b);
-        chunks(size, (from, to) -> {
-            int i = from;
-            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-            }
-            for (; i < to; i++) {
-                out[i] = a[i] + b[i];
-            }
-        });
+        add(out, a, b, size, false);
     }
 
     @Override
     public void addReluForward(float[] out, float[] a, float[] b, int size) {
+        add(out, a, b, size, true);
+    }
+
+    /** out = a + b, then max(0, .) when relu (lanewise MAX follows Math.max, so NaN propagates). */
+    private void add(float[] out, float[] a, float[] b, int size, boolean relu) {
         checkElementwise(size, "out", out, "a", a, "b", b);
         chunks(size, (from, to) -> {
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).max(0f).intoArray(out, i);
+                FloatVector v = FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i));
+                (relu ? v.max(0f) : v).intoArray(out, i);
             }
             for (; i < to; i++) {
-                out[i] = Math.max(a[i] + b[i], 0f);
+                float v = a[i] + b[i];
+                out[i] = relu ? Math.max(v, 0f) : v;
             }
         });
     }
