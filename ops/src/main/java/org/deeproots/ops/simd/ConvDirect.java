@@ -64,6 +64,12 @@ final class ConvDirect {
      * for this call only (the backward pass's transposed weights), which are then packed into a scratch buffer.
      */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights) {
+        String m = mode;
+        boolean channel = channelMode(p, m);
+        if (!channel && !"position".equals(m) && MaskedConv.applies(p)) {
+            MaskedConv.forward(out, in, weight, bias, p);
+            return;
+        }
         int icg = p.icg();
         int opg = p.opg();
         int rowsTotal = p.totalRows();
@@ -74,11 +80,6 @@ final class ConvDirect {
         bandRows = (rowsTotal + bands - 1) / bands;
         bands = (rowsTotal + bandRows - 1) / bandRows;
 
-        boolean channel = channelMode(p);
-        if (!channel && !"position".equals(mode) && MaskedConv.applies(p)) {
-            MaskedConv.forward(out, in, weight, bias, p);
-            return;
-        }
         int[] tiles = ocTiles(opg, channel);
         int threads = Parallel.threads();
         int wanted = 4 * threads;
@@ -128,8 +129,7 @@ final class ConvDirect {
      * for the position tiles; but 32 channels per group at 225 positions 199/219, and 7x7 (64 positions) 185/203
      * (run-to-run spread of these figures: ~15%).
      */
-    static boolean channelMode(ConvPlan p) {
-        String m = mode;
+    static boolean channelMode(ConvPlan p, String m) {
         if (!"auto".equals(m)) {
             return "channel".equals(m) && p.opg() % L == 0;
         }
