@@ -103,6 +103,12 @@ for first in (False, True):
     z = "z" if first else ""
     print(panel_tile("p8x3" + z, V, False, first))
     print()
+    if first:
+        # unmasked tails of 2 and 1 vectors, for Winograd (whole vectors of tiles, one K block)
+        print(panel_tile("p8x2z", 2, False, True))
+        print()
+        print(panel_tile("p8x1z", 1, False, True))
+        print()
     # the masked tail in halves of a panel: the 8-row masked tile failed C1 ("out of virtual registers") and then
     # ran in the interpreter for seconds (a ResNet-50 forward at batch 1 took 200-360 ms instead of 30-60)
     print(panel_tile("p4x1m" + z, 1, True, first, rows=4))

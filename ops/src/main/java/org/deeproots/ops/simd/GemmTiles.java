@@ -255,6 +255,113 @@ final class GemmTiles {
         c72.intoArray(c, ci + 7 * cRow + 2 * L);
     }
 
+    /** 8 rows of a packed panel x 2 vectors of positions; C is overwritten (the first K block), not read: the chains start from bias[biasRow + row]. */
+    static void p8x2z(float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow, float[] bias, int biasRow) {
+        FloatVector c00 = FloatVector.broadcast(S, bias[biasRow + 0]);
+        FloatVector c01 = FloatVector.broadcast(S, bias[biasRow + 0]);
+        FloatVector c10 = FloatVector.broadcast(S, bias[biasRow + 1]);
+        FloatVector c11 = FloatVector.broadcast(S, bias[biasRow + 1]);
+        FloatVector c20 = FloatVector.broadcast(S, bias[biasRow + 2]);
+        FloatVector c21 = FloatVector.broadcast(S, bias[biasRow + 2]);
+        FloatVector c30 = FloatVector.broadcast(S, bias[biasRow + 3]);
+        FloatVector c31 = FloatVector.broadcast(S, bias[biasRow + 3]);
+        FloatVector c40 = FloatVector.broadcast(S, bias[biasRow + 4]);
+        FloatVector c41 = FloatVector.broadcast(S, bias[biasRow + 4]);
+        FloatVector c50 = FloatVector.broadcast(S, bias[biasRow + 5]);
+        FloatVector c51 = FloatVector.broadcast(S, bias[biasRow + 5]);
+        FloatVector c60 = FloatVector.broadcast(S, bias[biasRow + 6]);
+        FloatVector c61 = FloatVector.broadcast(S, bias[biasRow + 6]);
+        FloatVector c70 = FloatVector.broadcast(S, bias[biasRow + 7]);
+        FloatVector c71 = FloatVector.broadcast(S, bias[biasRow + 7]);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x0 = FloatVector.fromArray(S, b, bi + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, b, bi + 1 * L);
+            FloatVector w0 = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = x0.fma(w0, c00);
+            c01 = x1.fma(w0, c01);
+            FloatVector w1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x0.fma(w1, c10);
+            c11 = x1.fma(w1, c11);
+            FloatVector w2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x0.fma(w2, c20);
+            c21 = x1.fma(w2, c21);
+            FloatVector w3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x0.fma(w3, c30);
+            c31 = x1.fma(w3, c31);
+            FloatVector w4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x0.fma(w4, c40);
+            c41 = x1.fma(w4, c41);
+            FloatVector w5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x0.fma(w5, c50);
+            c51 = x1.fma(w5, c51);
+            FloatVector w6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x0.fma(w6, c60);
+            c61 = x1.fma(w6, c61);
+            FloatVector w7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x0.fma(w7, c70);
+            c71 = x1.fma(w7, c71);
+            ai += 8;
+            bi += bRow;
+        }
+        c00.intoArray(c, ci + 0 * cRow + 0 * L);
+        c01.intoArray(c, ci + 0 * cRow + 1 * L);
+        c10.intoArray(c, ci + 1 * cRow + 0 * L);
+        c11.intoArray(c, ci + 1 * cRow + 1 * L);
+        c20.intoArray(c, ci + 2 * cRow + 0 * L);
+        c21.intoArray(c, ci + 2 * cRow + 1 * L);
+        c30.intoArray(c, ci + 3 * cRow + 0 * L);
+        c31.intoArray(c, ci + 3 * cRow + 1 * L);
+        c40.intoArray(c, ci + 4 * cRow + 0 * L);
+        c41.intoArray(c, ci + 4 * cRow + 1 * L);
+        c50.intoArray(c, ci + 5 * cRow + 0 * L);
+        c51.intoArray(c, ci + 5 * cRow + 1 * L);
+        c60.intoArray(c, ci + 6 * cRow + 0 * L);
+        c61.intoArray(c, ci + 6 * cRow + 1 * L);
+        c70.intoArray(c, ci + 7 * cRow + 0 * L);
+        c71.intoArray(c, ci + 7 * cRow + 1 * L);
+    }
+
+    /** 8 rows of a packed panel x 1 vector of positions; C is overwritten (the first K block), not read: the chains start from bias[biasRow + row]. */
+    static void p8x1z(float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow, float[] bias, int biasRow) {
+        FloatVector c00 = FloatVector.broadcast(S, bias[biasRow + 0]);
+        FloatVector c10 = FloatVector.broadcast(S, bias[biasRow + 1]);
+        FloatVector c20 = FloatVector.broadcast(S, bias[biasRow + 2]);
+        FloatVector c30 = FloatVector.broadcast(S, bias[biasRow + 3]);
+        FloatVector c40 = FloatVector.broadcast(S, bias[biasRow + 4]);
+        FloatVector c50 = FloatVector.broadcast(S, bias[biasRow + 5]);
+        FloatVector c60 = FloatVector.broadcast(S, bias[biasRow + 6]);
+        FloatVector c70 = FloatVector.broadcast(S, bias[biasRow + 7]);
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x0 = FloatVector.fromArray(S, b, bi + 0 * L);
+            FloatVector w0 = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = x0.fma(w0, c00);
+            FloatVector w1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x0.fma(w1, c10);
+            FloatVector w2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x0.fma(w2, c20);
+            FloatVector w3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x0.fma(w3, c30);
+            FloatVector w4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x0.fma(w4, c40);
+            FloatVector w5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x0.fma(w5, c50);
+            FloatVector w6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x0.fma(w6, c60);
+            FloatVector w7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x0.fma(w7, c70);
+            ai += 8;
+            bi += bRow;
+        }
+        c00.intoArray(c, ci + 0 * cRow + 0 * L);
+        c10.intoArray(c, ci + 1 * cRow + 0 * L);
+        c20.intoArray(c, ci + 2 * cRow + 0 * L);
+        c30.intoArray(c, ci + 3 * cRow + 0 * L);
+        c40.intoArray(c, ci + 4 * cRow + 0 * L);
+        c50.intoArray(c, ci + 5 * cRow + 0 * L);
+        c60.intoArray(c, ci + 6 * cRow + 0 * L);
+        c70.intoArray(c, ci + 7 * cRow + 0 * L);
+    }
+
     /** 4 rows of a packed panel (4 consecutive rows of a panel, ap at the first of them) x 1 vector of positions, the first {@code valid} lanes; C is overwritten (the first K block), not read: the chains start from bias[biasRow + row]. */
     static void p4x1mz(float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow, int valid, float[] bias, int biasRow) {
         VectorMask<Float> m = S.indexInRange(0, valid);

@@ -37,6 +37,10 @@ final class VectorConv {
             Gemm1x1.forward(out, in, weight, bias, g);
             return;
         }
+        if (Winograd.applies(g)) {
+            Winograd.forward(out, in, weight, bias, g, true);
+            return;
+        }
         if (Polyphase.applies(g)) {
             Polyphase.forward(out, in, weight, bias, g);
             return;

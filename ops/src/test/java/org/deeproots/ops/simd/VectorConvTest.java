@@ -89,12 +89,14 @@ class VectorConvTest {
     @AfterEach
     void autoMode() {
         ConvDirect.mode = "auto";
+        Winograd.mode = "auto";
     }
 
     /** Each geometry again with the tile choice forced both ways, so both kernel families see every shape. */
     @ParameterizedTest
     @MethodSource("geometries")
     void forcedTileFamiliesMatchReference(ConvGeometry g) {
+        Winograd.mode = "off";
         for (String m : new String[] {"position", "channel"}) {
             ConvDirect.mode = m;
             forwardMatchesReference(g);
@@ -115,6 +117,49 @@ class VectorConvTest {
         CONV.conv2dForward(out, in, w, null, g);
         assertClose("conv2dForward no bias " + g, Ref.forward(in, w, null, g), out,
                 g.inPerGroup() * g.kh() * g.kw());
+    }
+
+    /**
+     * 3x3 stride-1 geometries for Winograd F(4x4, 3x3), forced on: one input channel, sizes that leave partial 4x4
+     * tiles at the right and bottom, a 1x1 image, padding 0 and 2, groups, tiles crossing images, fewer tiles than a
+     * vector, several chunks with a short last one (tails of 1 and 2 vectors in the products). The tolerance is the
+     * direct kernels' (a coefficient of the filter transform off by 1e-4 already fails it).
+     */
+    static Stream<ConvGeometry> winogradGeometries() {
+        List<ConvGeometry> list = new ArrayList<>();
+        // n, inC, outC, groups, h, w, k, stride, pad
+        list.add(ConvGeometry.of(1, 1, 8, 1, 5, 5, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 3, 16, 1, 7, 9, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 13, 24, 1, 11, 6, 3, 1, 0));
+        list.add(ConvGeometry.of(3, 16, 32, 2, 9, 9, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 8, 16, 1, 1, 1, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 5, 8, 1, 4, 4, 3, 1, 2));
+        list.add(ConvGeometry.of(1, 40, 48, 1, 13, 17, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 64, 64, 4, 14, 14, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 32, 64, 1, 3, 20, 3, 1, 1));
+        list.add(ConvGeometry.of(5, 16, 16, 1, 8, 8, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 24, 64, 1, 28, 28, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 16, 24, 1, 30, 26, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 256, 16, 1, 7, 7, 3, 1, 1));
+        geometries().filter(g -> g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.outPerGroup() % 8 == 0)
+                .forEach(list::add);
+        return list.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("winogradGeometries")
+    void winogradMatchesReference(ConvGeometry g) {
+        Winograd.mode = "on";
+        assertTrue(Winograd.applies(g), g::toString);
+        float[] in = random(g.inputSize(), 1);
+        float[] w = random(g.weightSize(), 2);
+        float[] bias = random(g.outC(), 3);
+        float[] out = new float[g.outputSize()];
+        java.util.Arrays.fill(out, Float.NaN);
+        CONV.conv2dForward(out, in, w, bias, g);
+        assertClose("winograd " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * 9);
+        CONV.conv2dForward(out, in, w, null, g);
+        assertClose("winograd no bias " + g, Ref.forward(in, w, null, g), out, g.inPerGroup() * 9);
     }
 
     @ParameterizedTest

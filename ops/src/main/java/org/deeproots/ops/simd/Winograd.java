@@ -1,0 +1,409 @@
+package org.deeproots.ops.simd;
+
+import java.util.Arrays;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.deeproots.ops.Parallel;
+import org.deeproots.ops.spi.ConvGeometry;
+
+/**
+ * 3x3 stride-1 convolutions by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2016): every 4x4 block of outputs ("tile") of one channel is
+ * A<sup>T</sup> [sum over input channels of U ⊙ V] A, with V = B<sup>T</sup> d B the transform of the tile's 6x6 input
+ * window d and U = G g G<sup>T</sup> the transform of the 3x3 filter g. The 36 points of the 6x6 domain are
+ * independent, so the sum over input channels becomes 36 matrix products (output channels x input channels) x
+ * (input channels x tiles), 4 multiply-adds per output and input channel instead of 9: a dense 3x3 layer needs
+ * 2.25x fewer multiply-adds than the direct convolution, which is what lets it run above the machine's FMA peak in
+ * "direct" GFLOP/s. Rounding grows by about an order of magnitude over the direct sum (the transforms mix values
+ * with weights up to 8 and 1/24); the tests bound it.
+ *
+ * <p>Work is cut into chunks of {@link #chunkTiles} tiles (vectors of tiles, across rows and images), so that one
+ * chunk's transformed input and products stay in L2/L3. An item (chunk, group, run of 8-channel output panels)
+ * transforms its chunk's input windows (gathered from a zero-padded copy of the input, L tiles per vector),
+ * multiplies with the GEMM tiles of {@link Gemm1x1} (weights transformed once and cached in {@link PackCache},
+ * 8-row panels per point) and transforms the products back, scattering 4x4 outputs straight into NCHW with a
+ * mask at the right and bottom edges. Each output is written by one item, from sums in a fixed order, so results
+ * do not depend on the thread count.
+ *
+ * <p>Used where it pays ({@link #applies}): enough channels per group that the 36 products, not the transforms,
+ * dominate, and enough tiles to fill vectors. Forced with {@code -Ddeeproots.conv.winograd=on|off} (default auto).
+ */
+final class Winograd {
+    private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
+    private static final int L = S.length();
+    private static final int R = GemmTiles.R;
+    /** Points of the Winograd domain (6 x 6) per tile of 4 x 4 outputs. */
+    private static final int P = 36;
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector FOUR = FloatVector.broadcast(S, 4f);
+    private static final FloatVector EIGHT = FloatVector.broadcast(S, 8f);
+    private static final FloatVector NEG2 = FloatVector.broadcast(S, -2f);
+    private static final FloatVector NEG4 = FloatVector.broadcast(S, -4f);
+    private static final FloatVector NEG5 = FloatVector.broadcast(S, -5f);
+    /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
+    private static final float[] ZEROS = new float[R];
+
+    /** auto, on (wherever the shape allows), off. */
+    static volatile String mode = System.getProperty("deeproots.conv.winograd", "auto");
+    /** Tiles per chunk (a multiple of L). */
+    static volatile int chunkTiles = roundUp(Integer.getInteger("deeproots.conv.winogradTiles", 6 * L), L);
+
+    /** Per worker: transformed input, products, transform scratch, input and output staging. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][]);
+    /**
+     * Per calling thread, shared with the workers during a call: transformed scratch weights, transformed input and
+     * products of the split steps.
+     */
+    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[3][]);
+
+    private Winograd() {
+    }
+
+    /**
+     * True where {@link #forward} is used: 3x3, stride 1, output channels per group a multiple of 8; in auto mode
+     * also at least 16 input and output channels per group and at least 2 vectors of tiles.
+     */
+    static boolean applies(ConvGeometry g) {
+        String m = mode;
+        if ("off".equals(m) || g.kh() != 3 || g.kw() != 3 || g.stride() != 1 || g.outPerGroup() % R != 0) {
+            return false;
+        }
+        if ("on".equals(m)) {
+            return true;
+        }
+        long tiles = (long) g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4);
+        return g.inPerGroup() >= 16 && g.outPerGroup() >= 16 && tiles >= 2L * L;
+    }
+
+    /**
+     * out (n, outC, outH, outW) = conv(in, weight) + bias for a geometry where the shape conditions of
+     * {@link #applies} hold; bias nullable; {@code cacheWeights} false for weights made for this call only.
+     */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean cacheWeights) {
+        int groups = g.groups();
+        int icg = g.inPerGroup();
+        int opg = g.outPerGroup();
+        int tw = (g.outW() + 3) / 4;
+        int tileRows = g.n() * ((g.outH() + 3) / 4);
+        // chunks of whole tile rows (of every image), about chunkTiles tiles each
+        int rowsPerChunk = Math.max(1, Math.min(tileRows, Math.round((float) chunkTiles / tw)));
+        int chunks = (tileRows + rowsPerChunk - 1) / rowsPerChunk;
+        int tc = roundUp(rowsPerChunk * tw, L);
+
+        int panels = opg / R;
+        int uSize = groups * P * opg * icg;
+        float[] u;
+        float[][] caller = CALLER.get();
+        if (cacheWeights) {
+            u = ConvDirect.PACKED.get(weight, List.of("winograd", groups, icg, opg), uSize,
+                    dst -> transformWeights(dst, weight, groups, icg, opg));
+        } else {
+            u = ConvDirect.grow(caller, 0, uSize);
+            transformWeights(u, weight, groups, icg, opg);
+        }
+
+        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc, staging(rowsPerChunk, tw, tc));
+        int threads = Parallel.threads();
+        int base = chunks * groups;
+        if (base >= 2 * threads) {
+            // enough (chunk, group) items: each runs its three steps on thread-local buffers, in cache
+            Parallel.forRange(base, item -> {
+                float[][] s = SCRATCH.get();
+                float[] v = ConvDirect.grow(s, 0, P * icg * tc);
+                float[] m = ConvDirect.grow(s, 1, P * opg * tc);
+                call.input(v, 0, item, 0, icg);
+                call.multiply(v, 0, m, 0, item, 0, panels);
+                call.output(m, 0, item, 0, opg);
+            });
+            return;
+        }
+        // few chunks (small images, batch 1): each step split over the threads, with buffers shared between steps
+        float[] v = ConvDirect.grow(caller, 1, base * P * icg * tc);
+        float[] m = ConvDirect.grow(caller, 2, base * P * opg * tc);
+        int wanted = 4 * threads;
+        int inParts = Math.min(icg, (wanted + base - 1) / base);
+        Parallel.forRange(base * inParts, it -> {
+            int item = it / inParts;
+            int part = it % inParts;
+            call.input(v, item * P * icg * tc, item, icg * part / inParts, icg * (part + 1) / inParts);
+        });
+        int mulParts = Math.min(panels, (wanted + base - 1) / base);
+        Parallel.forRange(base * mulParts, it -> {
+            int item = it / mulParts;
+            int part = it % mulParts;
+            call.multiply(v, item * P * icg * tc, m, item * P * opg * tc, item, panels * part / mulParts,
+                    panels * (part + 1) / mulParts);
+        });
+        int outParts = Math.min(opg, (wanted + base - 1) / base);
+        Parallel.forRange(base * outParts, it -> {
+            int item = it / outParts;
+            int part = it % outParts;
+            call.output(m, item * P * opg * tc, item, opg * part / outParts, opg * (part + 1) / outParts);
+        });
+    }
+
+    /**
+     * Offsets of a chunk's tiles in the staging buffers, the same for every chunk: tile k of the chunk (tile row
+     * k / tw, column k % tw) starts at {@code k / tw * 6 * W + k % tw * 4} in the input staging (6 rows of width W per
+     * tile row) and at {@code k / tw * 4 * W + k % tw * 4} in the output staging (4 rows per tile row), with
+     * W = 4 (tw + 1). Lanes past the chunk's tiles read the first tile and write into slack after the last row.
+     */
+    private static int[][] staging(int rows, int tw, int tc) {
+        int w = 4 * (tw + 1);
+        int[] in = new int[tc];
+        int[] out = new int[tc];
+        for (int k = 0; k < tc; k++) {
+            boolean real = k < rows * tw;
+            in[k] = real ? k / tw * 6 * w + k % tw * 4 : 0;
+            out[k] = real ? k / tw * 4 * w + k % tw * 4 : rows * 4 * w;
+        }
+        return new int[][] {in, out};
+    }
+
+    /**
+     * The state of one forward call and its three steps, each on one item = (chunk of tile rows, group): the item's
+     * transformed input in v from vb, (point, input channel, tile), and products in m from mb, (point, output
+     * channel, tile), rows of tc tiles. The input and output of one channel pass through small staging buffers
+     * (zero-padded input rows; 4x4 output tiles), so the transforms gather from and scatter into L1 with the same
+     * offsets for every chunk.
+     */
+    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc,
+            int[][] offsets) {
+
+        int tw() {
+            return (g.outW() + 3) / 4;
+        }
+
+        int width() {
+            return 4 * (tw() + 1);
+        }
+
+        int rows(int chunk) {
+            int tileRows = g.n() * ((g.outH() + 3) / 4);
+            return Math.min(rowsPerChunk, tileRows - chunk * rowsPerChunk);
+        }
+
+        /** V for input channels [c0, c1). */
+        void input(float[] v, int vb, int item, int c0, int c1) {
+            int icg = g.inPerGroup();
+            int grp = item % g.groups();
+            int chunk = item / g.groups();
+            int rows = rows(chunk);
+            int count = roundUp(rows * tw(), L);
+            int w = width();
+            int th = (g.outH() + 3) / 4;
+            int vPoint = icg * tc;
+            float[][] s = SCRATCH.get();
+            float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
+            float[] x = ConvDirect.grow(s, 3, rowsPerChunk * 6 * w);
+            for (int ci = c0; ci < c1; ci++) {
+                int ch = grp * icg + ci;
+                for (int r = 0; r < rows; r++) {
+                    int tr = chunk * rowsPerChunk + r;
+                    int y0 = tr % th * 4 - g.pad();
+                    for (int dy = 0; dy < 6; dy++) {
+                        stageRow(x, (r * 6 + dy) * w, w, tr / th, ch, y0 + dy);
+                    }
+                }
+                for (int tv = 0; tv < count; tv += L) {
+                    inputTile(v, vb + ci * tc + tv, vPoint, x, w, offsets[0], tv, tmp);
+                }
+            }
+        }
+
+        /** Row y (may be outside the image) of channel ch of image b, zero padded, into x[dst, dst + w). */
+        private void stageRow(float[] x, int dst, int w, int b, int ch, int y) {
+            int h = g.h();
+            int iw = g.w();
+            int pad = g.pad();
+            if (y < 0 || y >= h) {
+                Arrays.fill(x, dst, dst + w, 0f);
+                return;
+            }
+            int len = Math.min(iw, w - pad);
+            Arrays.fill(x, dst, dst + pad, 0f);
+            System.arraycopy(in, ((b * g.inC() + ch) * h + y) * iw, x, dst + pad, len);
+            Arrays.fill(x, dst + pad + len, dst + w, 0f);
+        }
+
+        /** M = U V at every point for the output panels [pnl0, pnl1). */
+        void multiply(float[] v, int vb, float[] m, int mb, int item, int pnl0, int pnl1) {
+            int icg = g.inPerGroup();
+            int opg = g.outPerGroup();
+            int grp = item % g.groups();
+            int count = roundUp(rows(item / g.groups()) * tw(), L);
+            int panels = opg / R;
+            for (int xi = 0; xi < P; xi++) {
+                int vx = vb + xi * icg * tc;
+                for (int pn = pnl0; pn < pnl1; pn++) {
+                    int ub = ((grp * P + xi) * panels + pn) * icg * R;
+                    int mx = mb + (xi * opg + pn * R) * tc;
+                    int t = 0;
+                    for (; t + 3 * L <= count; t += 3 * L) {
+                        GemmTiles.p8x3z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
+                    }
+                    if (count - t == 2 * L) {
+                        GemmTiles.p8x2z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
+                    } else if (count - t == L) {
+                        GemmTiles.p8x1z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
+                    }
+                }
+            }
+        }
+
+        /** Y = A^T M A + bias into the output, for the group's output channels [k0, k1). */
+        void output(float[] m, int mb, int item, int k0, int k1) {
+            int opg = g.outPerGroup();
+            int grp = item % g.groups();
+            int chunk = item / g.groups();
+            int rows = rows(chunk);
+            int count = roundUp(rows * tw(), L);
+            int w = width();
+            int th = (g.outH() + 3) / 4;
+            int oh = g.outH();
+            int ow = g.outW();
+            int mPoint = opg * tc;
+            float[][] s = SCRATCH.get();
+            float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
+            float[] y = ConvDirect.grow(s, 4, (rowsPerChunk * 4 + 4) * w);
+            for (int k = k0; k < k1; k++) {
+                int oc = grp * opg + k;
+                float b = bias == null ? 0f : bias[oc];
+                for (int tv = 0; tv < count; tv += L) {
+                    outputTile(y, w, offsets[1], tv, m, mb + k * tc + tv, mPoint, b, tmp);
+                }
+                for (int r = 0; r < rows; r++) {
+                    int tr = chunk * rowsPerChunk + r;
+                    int y0 = tr % th * 4;
+                    for (int a = 0; a < 4 && y0 + a < oh; a++) {
+                        System.arraycopy(y, (r * 4 + a) * w, out, ((tr / th * g.outC() + oc) * oh + y0 + a) * ow, ow);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * V = B^T d B for L tiles: d gathered from the staging x at offsets off[map..] (6 rows of width w); point
+     * p = i * 6 + j of the result goes to v[vOff + p * vPoint]. (The transforms take arrays, not vectors: C2 gives
+     * up inlining a method with vector arguments called twelve times in one body, and then boxes the vectors.)
+     */
+    private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int w, int[] off, int map,
+            float[] tmp) {
+        for (int r = 0; r < 6; r++) {
+            for (int j = 0; j < 6; j++) {
+                FloatVector.fromArray(S, x, r * w + j, off, map).intoArray(tmp, (r * 6 + j) * L);
+            }
+        }
+        for (int r = 0; r < 6; r++) { // rows: d B
+            bt(tmp, r * 6 * L, L, tmp, (36 + r * 6) * L, L);
+        }
+        for (int j = 0; j < 6; j++) { // columns: B^T (d B)
+            bt(tmp, (36 + j) * L, 6 * L, v, vOff + j * vPoint, 6 * vPoint);
+        }
+    }
+
+    /** The 1-D input transform B^T x of 6 vectors x_k = src[so + k * ss]; result i to dst[d0 + i * ds]. */
+    private static void bt(float[] src, int so, int ss, float[] dst, int d0, int ds) {
+        FloatVector x0 = FloatVector.fromArray(S, src, so);
+        FloatVector x1 = FloatVector.fromArray(S, src, so + ss);
+        FloatVector x2 = FloatVector.fromArray(S, src, so + 2 * ss);
+        FloatVector x3 = FloatVector.fromArray(S, src, so + 3 * ss);
+        FloatVector x4 = FloatVector.fromArray(S, src, so + 4 * ss);
+        FloatVector x5 = FloatVector.fromArray(S, src, so + 5 * ss);
+        FloatVector a = x2.fma(NEG4, x4); // x4 - 4 x2
+        FloatVector b = x1.fma(NEG4, x3); // x3 - 4 x1
+        FloatVector e = x4.sub(x2);
+        FloatVector f = x3.sub(x1);
+        x0.fma(FOUR, x2.fma(NEG5, x4)).intoArray(dst, d0);
+        a.add(b).intoArray(dst, d0 + ds);
+        a.sub(b).intoArray(dst, d0 + 2 * ds);
+        f.fma(TWO, e).intoArray(dst, d0 + 3 * ds);
+        f.fma(NEG2, e).intoArray(dst, d0 + 4 * ds);
+        x1.fma(FOUR, x3.fma(NEG5, x5)).intoArray(dst, d0 + 5 * ds);
+    }
+
+    /**
+     * Y = A^T M A + bias for L tiles of one output channel, M's point p at m[mOff + p * mPoint]; output (a, e) of
+     * each tile scattered into the staging y at off[map + lane] + a * w + e.
+     */
+    private static void outputTile(float[] y, int w, int[] off, int map, float[] m, int mOff, int mPoint, float bias,
+            float[] tmp) {
+        for (int i = 0; i < 6; i++) { // rows: M A, 6 x 4
+            at(m, mOff + i * 6 * mPoint, mPoint, tmp, i * 4 * L, L);
+        }
+        for (int e = 0; e < 4; e++) { // columns: A^T (M A), 4 x 4
+            at(tmp, e * L, 4 * L, tmp, (24 + e) * L, 4 * L);
+        }
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        for (int a = 0; a < 4; a++) {
+            for (int e = 0; e < 4; e++) {
+                FloatVector.fromArray(S, tmp, (24 + a * 4 + e) * L).add(bv).intoArray(y, a * w + e, off, map);
+            }
+        }
+    }
+
+    /** The 1-D output transform A^T x of 6 vectors x_k = src[so + k * ss]; result e to dst[d0 + e * ds]. */
+    private static void at(float[] src, int so, int ss, float[] dst, int d0, int ds) {
+        FloatVector x0 = FloatVector.fromArray(S, src, so);
+        FloatVector x1 = FloatVector.fromArray(S, src, so + ss);
+        FloatVector x2 = FloatVector.fromArray(S, src, so + 2 * ss);
+        FloatVector x3 = FloatVector.fromArray(S, src, so + 3 * ss);
+        FloatVector x4 = FloatVector.fromArray(S, src, so + 4 * ss);
+        FloatVector x5 = FloatVector.fromArray(S, src, so + 5 * ss);
+        FloatVector s12 = x1.add(x2);
+        FloatVector d12 = x1.sub(x2);
+        FloatVector s34 = x3.add(x4);
+        FloatVector d34 = x3.sub(x4);
+        x0.add(s12).add(s34).intoArray(dst, d0);
+        d34.fma(TWO, d12).intoArray(dst, d0 + ds);
+        s34.fma(FOUR, s12).intoArray(dst, d0 + 2 * ds);
+        d34.fma(EIGHT, d12).add(x5).intoArray(dst, d0 + 3 * ds);
+    }
+
+    /**
+     * U = G g G^T for every filter, in 8-row panels per group and point:
+     * u[((grp * 36 + p) * panels + pnl) * icg * 8 + ci * 8 + j] for output channel grp * opg + pnl * 8 + j.
+     */
+    static void transformWeights(float[] u, float[] weight, int groups, int icg, int opg) {
+        int panels = opg / R;
+        Parallel.forRange(groups * panels, gp -> {
+            int grp = gp / panels;
+            int pnl = gp % panels;
+            float[] gg = new float[18];
+            float[] uu = new float[P];
+            for (int j = 0; j < R; j++) {
+                int oc = grp * opg + pnl * R + j;
+                for (int ci = 0; ci < icg; ci++) {
+                    int w = (oc * icg + ci) * 9;
+                    for (int col = 0; col < 3; col++) { // G g: 6 x 3
+                        g1(weight[w + col], weight[w + 3 + col], weight[w + 6 + col], gg, col, 3);
+                    }
+                    for (int row = 0; row < 6; row++) { // (G g) G^T: 6 x 6
+                        g1(gg[row * 3], gg[row * 3 + 1], gg[row * 3 + 2], uu, row * 6, 1);
+                    }
+                    for (int p = 0; p < P; p++) {
+                        u[((grp * P + p) * panels + pnl) * icg * R + ci * R + j] = uu[p];
+                    }
+                }
+            }
+        });
+    }
+
+    /** The 1-D filter transform G x of 3 values; result i to dst[off + i * stride]. */
+    private static void g1(float x0, float x1, float x2, float[] dst, int off, int stride) {
+        float s = x0 + x2;
+        dst[off] = x0 * 0.25f;
+        dst[off + stride] = -(s + x1) / 6f;
+        dst[off + 2 * stride] = -(s - x1) / 6f;
+        float q = x0 / 24f + x2 / 6f;
+        dst[off + 3 * stride] = q + x1 / 12f;
+        dst[off + 4 * stride] = q - x1 / 12f;
+        dst[off + 5 * stride] = x2;
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+}
