@@ -41,13 +41,15 @@ final class Winograd {
     private static final FloatVector NEG2 = FloatVector.broadcast(S, -2f);
     private static final FloatVector NEG4 = FloatVector.broadcast(S, -4f);
     private static final FloatVector NEG5 = FloatVector.broadcast(S, -5f);
+    /** Floats (a cache line) added to the stride between points in the transformed buffers. */
+    private static final int SKEW = 16;
     /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
     private static final float[] ZEROS = new float[R];
 
     /** auto, on (wherever the shape allows), off. */
     static volatile String mode = System.getProperty("deeproots.conv.winograd", "auto");
     /** Tiles per chunk (a multiple of L). */
-    static volatile int chunkTiles = roundUp(Integer.getInteger("deeproots.conv.winogradTiles", 6 * L), L);
+    static volatile int chunkTiles = roundUp(Integer.getInteger("deeproots.conv.winogradTiles", 3 * L), L);
 
     /** Per worker: transformed input, products, transform scratch, input and output staging. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][]);
@@ -110,36 +112,34 @@ final class Winograd {
             // enough (chunk, group) items: each runs its three steps on thread-local buffers, in cache
             Parallel.forRange(base, item -> {
                 float[][] s = SCRATCH.get();
-                float[] v = ConvDirect.grow(s, 0, P * icg * tc);
-                float[] m = ConvDirect.grow(s, 1, P * opg * tc);
+                float[] v = ConvDirect.grow(s, 0, call.vItem());
+                float[] m = ConvDirect.grow(s, 1, call.mItem());
                 call.input(v, 0, item, 0, icg);
-                call.multiply(v, 0, m, 0, item, 0, panels);
+                call.multiply(v, 0, m, 0, item, 0, P);
                 call.output(m, 0, item, 0, opg);
             });
             return;
         }
         // few chunks (small images, batch 1): each step split over the threads, with buffers shared between steps
-        float[] v = ConvDirect.grow(caller, 1, base * P * icg * tc);
-        float[] m = ConvDirect.grow(caller, 2, base * P * opg * tc);
+        float[] v = ConvDirect.grow(caller, 1, base * call.vItem());
+        float[] m = ConvDirect.grow(caller, 2, base * call.mItem());
         int wanted = 4 * threads;
         int inParts = Math.min(icg, (wanted + base - 1) / base);
         Parallel.forRange(base * inParts, it -> {
             int item = it / inParts;
             int part = it % inParts;
-            call.input(v, item * P * icg * tc, item, icg * part / inParts, icg * (part + 1) / inParts);
+            call.input(v, item * call.vItem(), item, icg * part / inParts, icg * (part + 1) / inParts);
         });
-        int mulParts = Math.min(panels, (wanted + base - 1) / base);
-        Parallel.forRange(base * mulParts, it -> {
-            int item = it / mulParts;
-            int part = it % mulParts;
-            call.multiply(v, item * P * icg * tc, m, item * P * opg * tc, item, panels * part / mulParts,
-                    panels * (part + 1) / mulParts);
+        Parallel.forRange(base * P, it -> { // one point per task: its V and U are read once
+            int item = it / P;
+            int xi = it % P;
+            call.multiply(v, item * call.vItem(), m, item * call.mItem(), item, xi, xi + 1);
         });
         int outParts = Math.min(opg, (wanted + base - 1) / base);
         Parallel.forRange(base * outParts, it -> {
             int item = it / outParts;
             int part = it % outParts;
-            call.output(m, item * P * opg * tc, item, opg * part / outParts, opg * (part + 1) / outParts);
+            call.output(m, item * call.mItem(), item, opg * part / outParts, opg * (part + 1) / outParts);
         });
     }
 
@@ -179,6 +179,28 @@ final class Winograd {
             return 4 * (tw() + 1);
         }
 
+        /**
+         * Floats per point of an item's transformed input: icg rows of tc tiles and one cache line more, so that the
+         * 36 points of a tile do not all fall into the same L1 set (a multiple of 4 KiB apart, they did, and the
+         * input transform ran at half speed).
+         */
+        int vPoint() {
+            return g.inPerGroup() * tc + SKEW;
+        }
+
+        /** Floats per point of an item's products (skewed as {@link #vPoint}). */
+        int mPoint() {
+            return g.outPerGroup() * tc + SKEW;
+        }
+
+        int vItem() {
+            return P * vPoint();
+        }
+
+        int mItem() {
+            return P * mPoint();
+        }
+
         int rows(int chunk) {
             int tileRows = g.n() * ((g.outH() + 3) / 4);
             return Math.min(rowsPerChunk, tileRows - chunk * rowsPerChunk);
@@ -193,17 +215,31 @@ final class Winograd {
             int count = roundUp(rows * tw(), L);
             int w = width();
             int th = (g.outH() + 3) / 4;
-            int vPoint = icg * tc;
+            int vPoint = vPoint();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
             float[] x = ConvDirect.grow(s, 3, rowsPerChunk * 6 * w);
+            // the padding is in the same places for every channel: zero once, then copy only the image's values
+            Arrays.fill(x, 0, rows * 6 * w, 0f);
+            int h = g.h();
+            int iw = g.w();
+            int pad = g.pad();
             for (int ci = c0; ci < c1; ci++) {
                 int ch = grp * icg + ci;
                 for (int r = 0; r < rows; r++) {
                     int tr = chunk * rowsPerChunk + r;
-                    int y0 = tr % th * 4 - g.pad();
-                    for (int dy = 0; dy < 6; dy++) {
-                        stageRow(x, (r * 6 + dy) * w, w, tr / th, ch, y0 + dy);
+                    int plane = (tr / th * g.inC() + ch) * h;
+                    int y0 = tr % th * 4 - pad;
+                    for (int dy = Math.max(0, -y0); dy < 6 && y0 + dy < h; dy++) {
+                        int src = (plane + y0 + dy) * iw;
+                        int dst = (r * 6 + dy) * w + pad;
+                        if (iw <= 16) { // a call per short row costs more than the copy
+                            for (int k = 0; k < iw; k++) {
+                                x[dst + k] = in[src + k];
+                            }
+                        } else {
+                            System.arraycopy(in, src, x, dst, iw);
+                        }
                     }
                 }
                 for (int tv = 0; tv < count; tv += L) {
@@ -212,33 +248,18 @@ final class Winograd {
             }
         }
 
-        /** Row y (may be outside the image) of channel ch of image b, zero padded, into x[dst, dst + w). */
-        private void stageRow(float[] x, int dst, int w, int b, int ch, int y) {
-            int h = g.h();
-            int iw = g.w();
-            int pad = g.pad();
-            if (y < 0 || y >= h) {
-                Arrays.fill(x, dst, dst + w, 0f);
-                return;
-            }
-            int len = Math.min(iw, w - pad);
-            Arrays.fill(x, dst, dst + pad, 0f);
-            System.arraycopy(in, ((b * g.inC() + ch) * h + y) * iw, x, dst + pad, len);
-            Arrays.fill(x, dst + pad + len, dst + w, 0f);
-        }
-
-        /** M = U V at every point for the output panels [pnl0, pnl1). */
-        void multiply(float[] v, int vb, float[] m, int mb, int item, int pnl0, int pnl1) {
+        /** M = U V at the points [x0, x1). */
+        void multiply(float[] v, int vb, float[] m, int mb, int item, int x0, int x1) {
             int icg = g.inPerGroup();
             int opg = g.outPerGroup();
             int grp = item % g.groups();
             int count = roundUp(rows(item / g.groups()) * tw(), L);
             int panels = opg / R;
-            for (int xi = 0; xi < P; xi++) {
-                int vx = vb + xi * icg * tc;
-                for (int pn = pnl0; pn < pnl1; pn++) {
+            for (int xi = x0; xi < x1; xi++) {
+                int vx = vb + xi * vPoint();
+                for (int pn = 0; pn < panels; pn++) {
                     int ub = ((grp * P + xi) * panels + pn) * icg * R;
-                    int mx = mb + (xi * opg + pn * R) * tc;
+                    int mx = mb + xi * mPoint() + pn * R * tc;
                     int t = 0;
                     for (; t + 3 * L <= count; t += 3 * L) {
                         GemmTiles.p8x3z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
@@ -263,7 +284,7 @@ final class Winograd {
             int th = (g.outH() + 3) / 4;
             int oh = g.outH();
             int ow = g.outW();
-            int mPoint = opg * tc;
+            int mPoint = mPoint();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
             float[] y = ConvDirect.grow(s, 4, (rowsPerChunk * 4 + 4) * w);
@@ -285,43 +306,54 @@ final class Winograd {
     }
 
     /**
-     * V = B^T d B for L tiles: d gathered from the staging x at offsets off[map..] (6 rows of width w); point
-     * p = i * 6 + j of the result goes to v[vOff + p * vPoint]. (The transforms take arrays, not vectors: C2 gives
-     * up inlining a method with vector arguments called twelve times in one body, and then boxes the vectors.)
+     * V = B^T d B for L tiles: d gathered from the staging x at offsets off[map..] (6 rows of width w), d B into
+     * tmp, then B^T (d B) with point p = i * 6 + j of the result to v[vOff + p * vPoint]. The two passes repeat the
+     * arithmetic of B^T rather than share a method with vector arguments: C2 boxes vectors passed to a call it
+     * does not inline, and it stops inlining after a few copies.
      */
     private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int w, int[] off, int map,
             float[] tmp) {
-        for (int r = 0; r < 6; r++) {
-            for (int j = 0; j < 6; j++) {
-                FloatVector.fromArray(S, x, r * w + j, off, map).intoArray(tmp, (r * 6 + j) * L);
-            }
-        }
         for (int r = 0; r < 6; r++) { // rows: d B
-            bt(tmp, r * 6 * L, L, tmp, (36 + r * 6) * L, L);
+            int o = r * w;
+            FloatVector x0 = FloatVector.fromArray(S, x, o, off, map);
+            FloatVector x1 = FloatVector.fromArray(S, x, o + 1, off, map);
+            FloatVector x2 = FloatVector.fromArray(S, x, o + 2, off, map);
+            FloatVector x3 = FloatVector.fromArray(S, x, o + 3, off, map);
+            FloatVector x4 = FloatVector.fromArray(S, x, o + 4, off, map);
+            FloatVector x5 = FloatVector.fromArray(S, x, o + 5, off, map);
+            FloatVector a = x2.fma(NEG4, x4); // x4 - 4 x2
+            FloatVector b = x1.fma(NEG4, x3); // x3 - 4 x1
+            FloatVector e = x4.sub(x2);
+            FloatVector f = x3.sub(x1);
+            int d = r * 6 * L;
+            x0.fma(FOUR, x2.fma(NEG5, x4)).intoArray(tmp, d);
+            a.add(b).intoArray(tmp, d + L);
+            a.sub(b).intoArray(tmp, d + 2 * L);
+            f.fma(TWO, e).intoArray(tmp, d + 3 * L);
+            f.fma(NEG2, e).intoArray(tmp, d + 4 * L);
+            x1.fma(FOUR, x3.fma(NEG5, x5)).intoArray(tmp, d + 5 * L);
         }
         for (int j = 0; j < 6; j++) { // columns: B^T (d B)
-            bt(tmp, (36 + j) * L, 6 * L, v, vOff + j * vPoint, 6 * vPoint);
+            int o = j * L;
+            FloatVector x0 = FloatVector.fromArray(S, tmp, o);
+            FloatVector x1 = FloatVector.fromArray(S, tmp, o + 6 * L);
+            FloatVector x2 = FloatVector.fromArray(S, tmp, o + 12 * L);
+            FloatVector x3 = FloatVector.fromArray(S, tmp, o + 18 * L);
+            FloatVector x4 = FloatVector.fromArray(S, tmp, o + 24 * L);
+            FloatVector x5 = FloatVector.fromArray(S, tmp, o + 30 * L);
+            FloatVector a = x2.fma(NEG4, x4);
+            FloatVector b = x1.fma(NEG4, x3);
+            FloatVector e = x4.sub(x2);
+            FloatVector f = x3.sub(x1);
+            int d = vOff + j * vPoint;
+            int ds = 6 * vPoint;
+            x0.fma(FOUR, x2.fma(NEG5, x4)).intoArray(v, d);
+            a.add(b).intoArray(v, d + ds);
+            a.sub(b).intoArray(v, d + 2 * ds);
+            f.fma(TWO, e).intoArray(v, d + 3 * ds);
+            f.fma(NEG2, e).intoArray(v, d + 4 * ds);
+            x1.fma(FOUR, x3.fma(NEG5, x5)).intoArray(v, d + 5 * ds);
         }
-    }
-
-    /** The 1-D input transform B^T x of 6 vectors x_k = src[so + k * ss]; result i to dst[d0 + i * ds]. */
-    private static void bt(float[] src, int so, int ss, float[] dst, int d0, int ds) {
-        FloatVector x0 = FloatVector.fromArray(S, src, so);
-        FloatVector x1 = FloatVector.fromArray(S, src, so + ss);
-        FloatVector x2 = FloatVector.fromArray(S, src, so + 2 * ss);
-        FloatVector x3 = FloatVector.fromArray(S, src, so + 3 * ss);
-        FloatVector x4 = FloatVector.fromArray(S, src, so + 4 * ss);
-        FloatVector x5 = FloatVector.fromArray(S, src, so + 5 * ss);
-        FloatVector a = x2.fma(NEG4, x4); // x4 - 4 x2
-        FloatVector b = x1.fma(NEG4, x3); // x3 - 4 x1
-        FloatVector e = x4.sub(x2);
-        FloatVector f = x3.sub(x1);
-        x0.fma(FOUR, x2.fma(NEG5, x4)).intoArray(dst, d0);
-        a.add(b).intoArray(dst, d0 + ds);
-        a.sub(b).intoArray(dst, d0 + 2 * ds);
-        f.fma(TWO, e).intoArray(dst, d0 + 3 * ds);
-        f.fma(NEG2, e).intoArray(dst, d0 + 4 * ds);
-        x1.fma(FOUR, x3.fma(NEG5, x5)).intoArray(dst, d0 + 5 * ds);
     }
 
     /**
