@@ -233,6 +233,10 @@ class VectorConvTest {
         resultsDoNotDependOnTheThreadCount(ConvGeometry.of(2, 32, 64, 2, 15, 13, 3, 1, 1));
         // few channels per group: in place, tiles overlapping at the ends of planes and bands
         resultsDoNotDependOnTheThreadCount(ConvGeometry.of(3, 24, 24, 8, 9, 11, 3, 1, 1));
+        // Winograd: 4 chunks, one item each on 1 thread, the steps split over 3 threads
+        ConvGeometry winograd = ConvGeometry.of(4, 32, 32, 1, 28, 28, 3, 1, 1);
+        assertTrue(Winograd.applies(winograd));
+        resultsDoNotDependOnTheThreadCount(winograd);
     }
 
     private void resultsDoNotDependOnTheThreadCount(ConvGeometry g) {
@@ -263,10 +267,15 @@ class VectorConvTest {
         }
     }
 
-    /** Channel tiles keep packed weights between calls: weights changed in place must never be served stale. */
-    @Test
-    void packedWeightsFollowChangesToTheWeightArray() {
+    /**
+     * Channel tiles and Winograd keep packed (transformed) weights between calls: weights changed in place must
+     * never be served stale.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"channel", "winograd"})
+    void packedWeightsFollowChangesToTheWeightArray(String kernel) {
         ConvDirect.mode = "channel";
+        Winograd.mode = "winograd".equals(kernel) ? "on" : "off";
         ConvGeometry dense = ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1);
         ConvGeometry grouped = ConvGeometry.of(2, 32, 64, 2, 15, 15, 3, 1, 1); // same weight length, other layout
         assertEquals(dense.weightSize(), grouped.weightSize());
@@ -292,6 +301,11 @@ class VectorConvTest {
         float[] out = new float[g.outputSize()];
         CONV.conv2dForward(out, in, random(g.weightSize(), 2), null, g);
         assertTrue(Float.isNaN(out[0]) || Float.isNaN(out[1]) || Float.isNaN(out[7]), "NaN must propagate");
+        ConvGeometry wg = ConvGeometry.of(1, 4, 8, 1, 6, 6, 3, 1, 1);
+        Winograd.mode = "on";
+        float[] wout = new float[wg.outputSize()];
+        CONV.conv2dForward(wout, in, random(wg.weightSize(), 2), null, wg);
+        assertTrue(Float.isNaN(wout[0]) && Float.isNaN(wout[1]), "NaN must propagate through Winograd's transforms");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CONV.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
         assertTrue(e.getMessage().contains("out"), e.getMessage());
