@@ -10,7 +10,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * <p>Input gradient: a stride-1 convolution of dOut (dilated by the stride: zeros between samples) with the
  * weights flipped in space and transposed per group, run by {@link ConvDirect}; the padding becomes
  * {@code k - 1 - pad}. For stride 2 the dilation wastes 3/4 of the multiply-adds on zeros but keeps the fast
- * tiles; ResNet's few strided layers pay that.
+ * tiles; ResNet's few strided layers pay that. Stride-1 3x3 layers where {@link Winograd} applies take it (with the
+ * transposed weights transformed for the call).
  *
  * <p>Weight gradient: dW[oc][ic][t] = sum over images and positions of dOut[oc][q] * x[ic][q + tap(t)], as dot
  * products along positions ({@link ConvTiles} {@code bw4x4}: 4 output channels x 4 (ic, tap) columns). The
@@ -53,6 +54,15 @@ final class ConvBackward {
                 }
             }
         });
+        if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1) {
+            // the same convolution as a geometry, for Winograd: dOut (n, outC, outH, outW) -> dIn (n, inC, h, w)
+            ConvGeometry t = new ConvGeometry(g.n(), g.outC(), g.inC(), g.groups(), g.outH(), g.outW(), g.kh(),
+                    g.kw(), 1, g.kh() - 1 - g.pad());
+            if (Winograd.applies(t)) {
+                Winograd.forward(dIn, dOut, wt, null, t, false);
+                return;
+            }
+        }
         ConvPlan p = ConvPlan.of(g.n(), g.outC(), g.outH(), g.outW(), g.groups(), g.inC(), g.kh(), g.kw(), 1,
                 g.stride(), g.kh() - 1 - g.pad(), g.kw() - 1 - g.pad(), g.h(), g.w());
         ConvDirect.forward(dIn, dOut, wt, null, p, false);

@@ -42,6 +42,8 @@ final class Winograd {
     private static final FloatVector NEG2 = FloatVector.broadcast(S, -2f);
     private static final FloatVector NEG4 = FloatVector.broadcast(S, -4f);
     private static final FloatVector NEG5 = FloatVector.broadcast(S, -5f);
+    /** Filter pairs transformed per block before their 36 points are copied out. */
+    private static final int BLOCK_FLATS = 256;
     /** Floats (a cache line) added to the stride between points in the transformed buffers. */
     private static final int SKEW = 16;
     /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
@@ -402,41 +404,86 @@ final class Winograd {
     /**
      * U = G g G^T for every filter, in 8-row panels per group and point:
      * u[((grp * 36 + p) * panels + pnl) * icg * 8 + ci * 8 + j] for output channel grp * opg + pnl * 8 + j.
+     * Vectors run along the panel's (ci, j) pairs, so that each point's results are stored contiguously; the 9 taps
+     * of L filters are gathered.
      */
     static void transformWeights(float[] u, float[] weight, int groups, int icg, int opg) {
         int panels = opg / R;
+        int flats = R * icg; // (ci, j) pairs of a panel, f = ci * R + j
+        int[] idx = new int[flats];
+        for (int f = 0; f < flats; f++) {
+            idx[f] = (f % R * icg + f / R) * 9;
+        }
+        int vectorFlats = flats / L * L;
         Parallel.forRange(groups * panels, gp -> {
             int grp = gp / panels;
             int pnl = gp % panels;
+            int w = (grp * opg + pnl * R) * icg * 9;
+            int u0 = (grp * P * panels + pnl) * flats; // point p at u0 + p * panels * flats
+            int pointStride = panels * flats;
+            float[] tmp = new float[18 * L];
+            float[] block = new float[P * BLOCK_FLATS]; // point p of flats [f0, f0 + BLOCK_FLATS) at p * BLOCK_FLATS
+            for (int f0 = 0; f0 < vectorFlats; f0 += BLOCK_FLATS) {
+                int len = Math.min(BLOCK_FLATS, vectorFlats - f0);
+                for (int f = 0; f < len; f += L) {
+                    for (int b = 0; b < 3; b++) { // columns: G g, 6 x 3
+                        FloatVector x0 = FloatVector.fromArray(S, weight, w + b, idx, f0 + f);
+                        FloatVector x1 = FloatVector.fromArray(S, weight, w + 3 + b, idx, f0 + f);
+                        FloatVector x2 = FloatVector.fromArray(S, weight, w + 6 + b, idx, f0 + f);
+                        g1(x0, x1, x2, tmp, b * L, 3 * L);
+                    }
+                    for (int i = 0; i < 6; i++) { // rows: (G g) G^T, 6 x 6
+                        g1(FloatVector.fromArray(S, tmp, i * 3 * L), FloatVector.fromArray(S, tmp, (i * 3 + 1) * L),
+                                FloatVector.fromArray(S, tmp, (i * 3 + 2) * L), block, i * 6 * BLOCK_FLATS + f,
+                                BLOCK_FLATS);
+                    }
+                }
+                // one contiguous run per point (36 stores per vector straight into u, a multiple of 4 KiB apart,
+                // ran 3x slower)
+                for (int p = 0; p < P; p++) {
+                    System.arraycopy(block, p * BLOCK_FLATS, u, u0 + p * pointStride + f0, len);
+                }
+            }
             float[] gg = new float[18];
             float[] uu = new float[P];
-            for (int j = 0; j < R; j++) {
-                int oc = grp * opg + pnl * R + j;
-                for (int ci = 0; ci < icg; ci++) {
-                    int w = (oc * icg + ci) * 9;
-                    for (int col = 0; col < 3; col++) { // G g: 6 x 3
-                        g1(weight[w + col], weight[w + 3 + col], weight[w + 6 + col], gg, col, 3);
-                    }
-                    for (int row = 0; row < 6; row++) { // (G g) G^T: 6 x 6
-                        g1(gg[row * 3], gg[row * 3 + 1], gg[row * 3 + 2], uu, row * 6, 1);
-                    }
-                    for (int p = 0; p < P; p++) {
-                        u[((grp * P + p) * panels + pnl) * icg * R + ci * R + j] = uu[p];
-                    }
+            for (int f = vectorFlats; f < flats; f++) {
+                int wf = w + idx[f];
+                for (int b = 0; b < 3; b++) {
+                    g1(weight[wf + b], weight[wf + 3 + b], weight[wf + 6 + b], gg, b, 3);
+                }
+                for (int i = 0; i < 6; i++) {
+                    g1(gg[i * 3], gg[i * 3 + 1], gg[i * 3 + 2], uu, i * 6, 1);
+                }
+                for (int p = 0; p < P; p++) {
+                    u[u0 + p * pointStride + f] = uu[p];
                 }
             }
         });
     }
 
-    /** The 1-D filter transform G x of 3 values; result i to dst[off + i * stride]. */
+    /** The 1-D filter transform G x of 3 vectors; result i to dst[off + i * stride]. */
+    private static void g1(FloatVector x0, FloatVector x1, FloatVector x2, float[] dst, int off, int stride) {
+        FloatVector s = x0.add(x2);
+        FloatVector q = x0.mul(1f / 24).add(x2.mul(1f / 6));
+        FloatVector h = x1.mul(1f / 12);
+        x0.mul(0.25f).intoArray(dst, off);
+        s.add(x1).mul(-1f / 6).intoArray(dst, off + stride);
+        s.sub(x1).mul(-1f / 6).intoArray(dst, off + 2 * stride);
+        q.add(h).intoArray(dst, off + 3 * stride);
+        q.sub(h).intoArray(dst, off + 4 * stride);
+        x2.intoArray(dst, off + 5 * stride);
+    }
+
+    /** {@link #g1(FloatVector, FloatVector, FloatVector, float[], int, int)} on 3 floats, with the same roundings. */
     private static void g1(float x0, float x1, float x2, float[] dst, int off, int stride) {
         float s = x0 + x2;
+        float q = x0 * (1f / 24) + x2 * (1f / 6);
+        float h = x1 * (1f / 12);
         dst[off] = x0 * 0.25f;
-        dst[off + stride] = -(s + x1) / 6f;
-        dst[off + 2 * stride] = -(s - x1) / 6f;
-        float q = x0 / 24f + x2 / 6f;
-        dst[off + 3 * stride] = q + x1 / 12f;
-        dst[off + 4 * stride] = q - x1 / 12f;
+        dst[off + stride] = (s + x1) * (-1f / 6);
+        dst[off + 2 * stride] = (s - x1) * (-1f / 6);
+        dst[off + 3 * stride] = q + h;
+        dst[off + 4 * stride] = q - h;
         dst[off + 5 * stride] = x2;
     }
 

@@ -160,6 +160,9 @@ class VectorConvTest {
         assertClose("winograd " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * 9);
         CONV.conv2dForward(out, in, w, null, g);
         assertClose("winograd no bias " + g, Ref.forward(in, w, null, g), out, g.inPerGroup() * 9);
+        if (g.inPerGroup() % 8 == 0) { // the backward pass convolves with inC / groups output channels
+            backwardInputMatchesReference(g);
+        }
     }
 
     @ParameterizedTest

@@ -174,21 +174,23 @@ public final class OpBench {
     public static Row measure(Tasks tasks, Op op, Layer l, int batch, int groups, int threads, double peakGflops,
                               Settings s) {
         Runnable run = tasks.task(op, l, batch, groups);
-        // warm-up: at least s.warmups() runs and 2.5 x s.minMillis(), more while the runs still get faster (the JIT
-        // may still be compiling), at most 3 s. Shorter warm-ups (minMillis / 2) sometimes timed a kernel still
-        // running in C1-compiled code, at 10-20x its steady time (conv_bwd_weight res2_3x3 g16: 48 ms against 3.5)
-        long previous = Long.MAX_VALUE;
+        // warm-up: at least s.warmups() runs and 2.5 x s.minMillis(), then until the last 3 runs agree within 25%
+        // (the JIT may still be compiling: runs of 70, 47, 15, 37, 32 ms came before a steady 4.6), at most 5 s.
+        // Shorter warm-ups (minMillis / 2) sometimes timed a kernel still running in C1-compiled code, at 10-20x
+        // its steady time (conv_bwd_weight res2_3x3 g16: 48 ms against 3.5)
+        long[] last = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
         long warmStart = System.nanoTime();
         for (int i = 0; i < s.warmups() || s.warmups() > 0 && i < 1000; i++) {
             long t0 = System.nanoTime();
             run.run();
             long now = System.nanoTime();
-            long t = now - t0;
+            last[i % 3] = now - t0;
+            long lo = Math.min(last[0], Math.min(last[1], last[2]));
+            long hi = Math.max(last[0], Math.max(last[1], last[2]));
             boolean enough = i >= s.warmups() - 1 && now - warmStart >= s.minMillis() * 2_500_000L;
-            if (enough && t > 0.8 * previous || now - warmStart > 3_000_000_000L) {
+            if (enough && hi <= 1.25 * lo || now - warmStart > 5_000_000_000L) {
                 break;
             }
-            previous = Math.min(previous, t);
         }
         List<Long> times = new ArrayList<>();
         long start = System.nanoTime();
