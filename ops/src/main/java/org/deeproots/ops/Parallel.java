@@ -40,8 +40,9 @@ public final class Parallel {
 
     /**
      * Runs body(i) for i in [0, count), in parallel when there is more than one thread and item. Items are handed
-     * out one at a time from a shared counter to the calling thread and up to threads - 1 pool workers, so a
-     * thread that is held up (another process on its core) takes fewer items instead of delaying the whole call.
+     * out from a shared counter to the calling thread and up to threads - 1 pool workers, one at a time (or in runs
+     * of count / (16 x threads) when there are more), so a thread that is held up (another process on its core)
+     * takes fewer items instead of delaying the whole call.
      * The first exception thrown by body is rethrown here once every thread has stopped.
      */
     public static void forRange(int count, IntConsumer body) {
@@ -57,13 +58,19 @@ public final class Parallel {
             return;
         }
         AtomicInteger next = new AtomicInteger();
+        // many small items (a copy per 7x7 plane: 20480 of them in a 2048-channel layer at batch 10) are claimed
+        // in runs, about 16 per thread, so that the shared counter is not fought over per item
+        int grain = Math.max(1, count / (16 * (helpers + 1)));
         Runnable drain = () -> {
-            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                try {
-                    body.accept(i);
-                } catch (RuntimeException | Error e) {
-                    next.set(count); // the others stop after their current item
-                    throw e;
+            for (int i0 = next.getAndAdd(grain); i0 < count; i0 = next.getAndAdd(grain)) {
+                int end = Math.min(count, i0 + grain);
+                for (int i = i0; i < end; i++) {
+                    try {
+                        body.accept(i);
+                    } catch (RuntimeException | Error e) {
+                        next.set(count); // the others stop after their current item
+                        throw e;
+                    }
                 }
             }
         };
