@@ -21,8 +21,9 @@ import org.deeproots.ops.spi.LinearGeometry;
  * <p>Stride-2 convolutions of images with few channels (the 7x7 stems of ResNet and GoogLeNet) run as a stride-1
  * convolution of the four sample phases of the input ({@link Polyphase}), which needs no im2col band.
  *
- * <p>Exception: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
- * as a plain GEMM in {@link Gemm1x1}.
+ * <p>Exceptions: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
+ * as a plain GEMM in {@link Gemm1x1}; 3x3 stride-1 convolutions with wide enough groups (forward and backward
+ * input) by Winograd's F(4x4, 3x3) in {@link Winograd}.
  */
 final class VectorConv {
     VectorConv() {
