@@ -24,8 +24,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * windows of L tiles per vector from it and transforms them (V: point, input channel, tile), multiplies with the
  * GEMM tiles of {@link Gemm1x1} (filters transformed once and cached in {@link PackCache}, 8-row panels per point),
  * transforms the products back into a staging buffer of 4x4 tiles and copies the valid rows into the NCHW output.
- * With fewer items than 2 per thread (small images at batch 1) the three steps run one after the other, each
- * split over the threads (input channels; points; output channels). Each output is computed by one item, from
+ * With fewer items than threads (small images at batch 1, few groups) the three steps run one after the other,
+ * each split over the threads (input channels; points; output channels). Each output is computed by one item, from
  * sums in a fixed order, so results do not depend on the thread count.
  *
  * <p>Used where it pays ({@link #applies}). Forced with {@code -Ddeeproots.conv.winograd=on|off} (default auto).
@@ -95,9 +95,17 @@ final class Winograd {
         int opg = g.outPerGroup();
         int tw = (g.outW() + 3) / 4;
         int tileRows = g.n() * ((g.outH() + 3) / 4);
-        // chunks of whole tile rows (of every image), about chunkTiles tiles each
+        // chunks of whole tile rows (of every image), about chunkTiles tiles each; fewer rows per chunk if that
+        // gives every thread an item without adding more than a quarter of padding lanes
+        int threads = Parallel.threads();
         int rowsPerChunk = Math.max(1, Math.min(tileRows, Math.round((float) chunkTiles / tw)));
-        int chunks = (tileRows + rowsPerChunk - 1) / rowsPerChunk;
+        if (ceilDiv(tileRows, rowsPerChunk) * groups < threads) {
+            int split = ceilDiv(tileRows, Math.min(tileRows, ceilDiv(threads, groups)));
+            if (lanes(tileRows, split, tw) <= 1.25 * lanes(tileRows, rowsPerChunk, tw)) {
+                rowsPerChunk = split;
+            }
+        }
+        int chunks = ceilDiv(tileRows, rowsPerChunk);
         int tc = roundUp(rowsPerChunk * tw, L);
 
         int panels = opg / R;
@@ -113,10 +121,10 @@ final class Winograd {
         }
 
         Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc, staging(rowsPerChunk, tw, tc));
-        int threads = Parallel.threads();
         int base = chunks * groups;
-        if (base >= 2 * threads) {
-            // enough (chunk, group) items: each runs its three steps on thread-local buffers, in cache
+        if (base >= threads) {
+            // an item per thread or more: each runs its three steps on thread-local buffers, in cache (at batch 1
+            // with 2 groups on 2 threads 1.5x faster than splitting the steps, which share their buffers)
             Parallel.forRange(base, item -> {
                 float[][] s = SCRATCH.get();
                 float[] v = ConvDirect.grow(s, 0, call.vItem());
@@ -485,6 +493,17 @@ final class Winograd {
         dst[off + 3 * stride] = q + h;
         dst[off + 4 * stride] = q - h;
         dst[off + 5 * stride] = x2;
+    }
+
+    /** Vector lanes of tile rows cut into chunks of rowsPerChunk rows of tw tiles. */
+    private static int lanes(int tileRows, int rowsPerChunk, int tw) {
+        int full = tileRows / rowsPerChunk;
+        int rest = tileRows % rowsPerChunk;
+        return full * roundUp(rowsPerChunk * tw, L) + roundUp(rest * tw, L);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private static int roundUp(int v, int m) {
