@@ -216,6 +216,15 @@ final class Winograd {
             return P * mPoint();
         }
 
+        int th() {
+            return (g.outH() + 3) / 4;
+        }
+
+        /** Tiles of a chunk, rounded up to whole vectors. */
+        int count(int chunk) {
+            return roundUp(rows(chunk) * tw(), L);
+        }
+
         int rows(int chunk) {
             int tileRows = g.n() * ((g.outH() + 3) / 4);
             return Math.min(rowsPerChunk, tileRows - chunk * rowsPerChunk);
@@ -227,10 +236,9 @@ final class Winograd {
             int grp = item % g.groups();
             int chunk = item / g.groups();
             int rows = rows(chunk);
-            int count = roundUp(rows * tw(), L);
+            int count = count(chunk);
             int w = width();
-            int th = (g.outH() + 3) / 4;
-            int vPoint = vPoint();
+            int th = th();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
             float[] x = ConvDirect.grow(s, 3, rowsPerChunk * 6 * w);
@@ -258,7 +266,7 @@ final class Winograd {
                     }
                 }
                 for (int tv = 0; tv < count; tv += L) {
-                    inputTile(v, vb + ci * tc + tv, vPoint, x, w, offsets[0], tv, tmp);
+                    inputTile(v, vb + ci * tc + tv, vPoint(), x, w, offsets[0], tv, tmp);
                 }
             }
         }
@@ -268,7 +276,7 @@ final class Winograd {
             int icg = g.inPerGroup();
             int opg = g.outPerGroup();
             int grp = item % g.groups();
-            int count = roundUp(rows(item / g.groups()) * tw(), L);
+            int count = count(item / g.groups());
             int panels = opg / R;
             for (int xi = x0; xi < x1; xi++) {
                 int vx = vb + xi * vPoint();
@@ -293,10 +301,8 @@ final class Winograd {
             int opg = g.outPerGroup();
             int grp = item % g.groups();
             int chunk = item / g.groups();
-            int rows = rows(chunk);
-            int count = roundUp(rows * tw(), L);
+            int count = count(chunk);
             int w = width();
-            int th = (g.outH() + 3) / 4;
             int oh = g.outH();
             int ow = g.outW();
             int mPoint = mPoint();
@@ -309,11 +315,12 @@ final class Winograd {
                 for (int tv = 0; tv < count; tv += L) {
                     outputTile(y, w, offsets[1], tv, m, mb + k * tc + tv, mPoint, b, tmp);
                 }
-                for (int r = 0; r < rows; r++) {
+                for (int r = 0; r < rows(chunk); r++) {
                     int tr = chunk * rowsPerChunk + r;
-                    int y0 = tr % th * 4;
+                    int y0 = tr % th() * 4;
                     for (int a = 0; a < 4 && y0 + a < oh; a++) {
-                        System.arraycopy(y, (r * 4 + a) * w, out, ((tr / th * g.outC() + oc) * oh + y0 + a) * ow, ow);
+                        System.arraycopy(y, (r * 4 + a) * w, out, ((tr / th() * g.outC() + oc) * oh + y0 + a) * ow,
+                                ow);
                     }
                 }
             }

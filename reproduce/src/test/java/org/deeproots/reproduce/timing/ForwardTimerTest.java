@@ -46,6 +46,19 @@ class ForwardTimerTest {
     }
 
     @Test
+    void warmupGoesOnWhileRunsAreUnsteady() {
+        AtomicLong now = new AtomicLong();
+        AtomicInteger runs = new AtomicInteger();
+        // 1 s of warm-up at least; runs take 400, 300, 200, 100, then 10 ms: the last 3 agree within 25% only
+        // after three runs of 10 ms, so the warm-up ends at run 7, and 3 timed runs follow
+        long[] ms = {400, 300, 200, 100, 10};
+        ForwardTimer t = new ForwardTimer(1, 1.0, 3, 3, 0.01, now::get);
+        Measurement m = t.time(() -> now.addAndGet(ms[Math.min(runs.getAndIncrement(), ms.length - 1)] * 1_000_000L));
+        assertEquals(7, m.warmup());
+        assertEquals(10, runs.get());
+    }
+
+    @Test
     void aTightCapCutsRunsBelowTheMinimumButKeepsOne() {
         AtomicLong now = new AtomicLong();
         ForwardTimer t = new ForwardTimer(1, 3, 7, 100.0, now::get);
