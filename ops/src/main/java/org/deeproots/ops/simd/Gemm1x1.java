@@ -18,9 +18,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * step read one cache line; the register tile ({@link GemmTiles}) is 8 rows x 3 vectors of positions (24
  * accumulators, 3 vector loads and 8 broadcasts per step: tiles with more broadcasts per vector load run faster
  * here, ~80% of the FMA peak against ~60% for the former 4x4), with masked one-vector tiles for the last positions
- * and single-row tiles on A in place for the last rows % 8 rows. K is cut into blocks of {@link #KB} so that the B
- * strip of a tile (KB x 3 vectors) stays in L1 while the rows of the item reuse it; partial sums go through C
- * between blocks (exact: C holds the running FMA chain).
+ * and single-row tiles on A in place for the last rows % 8 rows. K is cut into blocks of {@link #KB} (only beyond
+ * 2048); partial sums go through C between blocks (exact: C holds the running FMA chain).
  *
  * <p>Work items are (image, group, chunk of rows, block of positions), enough for every thread at batch 1; small
  * images (up to {@link #MAX_BLOCK_POSITIONS} positions) are grouped several per item, so that each weight block is
@@ -35,8 +34,14 @@ final class Gemm1x1 {
     private static final int R = GemmTiles.R;
     /** Tile width in positions. */
     private static final int TP = GemmTiles.V * L;
-    /** K block: a B strip of KB x TP floats (24 KiB at 512 bits) stays in L1. */
-    static final int KB = 128;
+    /**
+     * K block. Blocks of 128 (a B strip in L1) measured 5-15% slower than one block up to this depth: the partial
+     * sums' trips through C between blocks cost more than the strip's misses to L2 (ResNet-50's 1x1 layers at batch
+     * 10, 512 bits, 2 threads: 2048 -> 512 at 7x7 252 -> 277 GFLOP/s, 512 -> 128 at 28x28 313 -> 361).
+     */
+    static final int KB = 2048;
+    /** The K block in use ({@link #KB}; tests lower it to reach the blocked path with small depths). */
+    static volatile int kBlock = KB;
     /** Upper bound on positions per work item. */
     private static final int MAX_BLOCK_POSITIONS = 512;
 
@@ -262,8 +267,9 @@ final class Gemm1x1 {
                 Arrays.fill(c, row + p0, row + p1, bias[biasBase + r]);
             }
         }
-        for (int k0 = 0; k0 < depth; k0 += KB) {
-            int kLen = Math.min(KB, depth - k0);
+        int kb = kBlock;
+        for (int k0 = 0; k0 < depth; k0 += kb) {
+            int kLen = Math.min(kb, depth - k0);
             boolean first = k0 == 0;
             for (int img = 0; img < imgs; img++) {
                 int cb = cBase + img * cImg;

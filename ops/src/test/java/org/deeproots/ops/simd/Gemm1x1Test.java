@@ -91,6 +91,22 @@ class Gemm1x1Test {
         assertClose("backwardInput " + g, expected, dIn, g.outPerGroup());
     }
 
+    /**
+     * Each geometry again with K cut into blocks of 64 (partial sums through C), which the default leaves to depths
+     * above 2048.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void smallKBlocksMatchReference(ConvGeometry g) {
+        Gemm1x1.kBlock = 64;
+        try {
+            forwardMatchesReference(g);
+            backwardInputMatchesReference(g);
+        } finally {
+            Gemm1x1.kBlock = Gemm1x1.KB;
+        }
+    }
+
     /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
     /** The forward keeps packed weight panels between calls: weights changed in place must never be served stale. */
     @Test
