@@ -229,7 +229,7 @@ final class ConvBackward {
         }
     }
 
-    private static void biasGrad(float[] dBias, float[] dOut, ConvGeometry g) {
+    static void biasGrad(float[] dBias, float[] dOut, ConvGeometry g) {
         int hw = g.outH() * g.outW();
         Parallel.forRange(g.outC(), oc -> {
             double s = 0;

@@ -134,7 +134,7 @@ final class Gemm1x1 {
     }
 
     /** The strided input positions, (n, inC, oh, ow). */
-    private static float[] gather(float[] in, ConvGeometry g) {
+    static float[] gather(float[] in, ConvGeometry g) {
         int oh = g.outH();
         int ow = g.outW();
         int s = g.stride();

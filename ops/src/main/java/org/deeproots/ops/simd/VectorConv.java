@@ -22,8 +22,9 @@ import org.deeproots.ops.spi.LinearGeometry;
  * convolution of the four sample phases of the input ({@link Polyphase}), which needs no im2col band.
  *
  * <p>Exceptions: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
- * as a plain GEMM in {@link Gemm1x1}; 3x3 stride-1 convolutions with wide enough groups (forward and backward
- * input) by Winograd's F(4x4, 3x3) in {@link Winograd}.
+ * as a plain GEMM in {@link Gemm1x1}, and their weight gradient as dot products in {@link Gemm1x1Grad}; 3x3
+ * stride-1 convolutions with wide enough groups (forward and backward input) by Winograd's F(4x4, 3x3) in
+ * {@link Winograd}.
  */
 final class VectorConv {
     VectorConv() {
@@ -67,6 +68,10 @@ final class VectorConv {
         checkOptional("dBias", dBias, g.outC());
         check("dOut", dOut, g.outputSize());
         check("in", in, g.inputSize());
+        if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
+            Gemm1x1Grad.backwardWeight(dWeight, dBias, dOut, in, g);
+            return;
+        }
         ConvBackward.backwardWeight(dWeight, dBias, dOut, in, g);
     }
 

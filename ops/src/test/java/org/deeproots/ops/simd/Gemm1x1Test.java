@@ -92,6 +92,26 @@ class Gemm1x1Test {
     }
 
     /**
+     * The weight and bias gradients (dot products along positions: vector partial sums, a scalar tail for the last
+     * P % L positions of each image, channel counts that leave 1-3 rows and columns outside the 4x4 tiles).
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void weightGradientMatchesReference(ConvGeometry g) {
+        float[] dOut = random(g.outputSize(), 14);
+        float[] in = random(g.inputSize(), 15);
+        float[] expectedW = new float[g.weightSize()];
+        float[] expectedB = new float[g.outC()];
+        REF.conv2dBackwardWeight(expectedW, expectedB, dOut, in, g);
+        float[] dW = random(g.weightSize(), 16); // overwritten
+        float[] dB = new float[g.outC()];
+        Gemm1x1Grad.backwardWeight(dW, dB, dOut, in, g);
+        int k = g.n() * g.outH() * g.outW();
+        assertClose("dWeight " + g, expectedW, dW, k);
+        assertClose("dBias " + g, expectedB, dB, k);
+    }
+
+    /**
      * Each geometry again with K cut into blocks of 64 (partial sums through C), which the default leaves to depths
      * above 2048.
      */
@@ -107,7 +127,6 @@ class Gemm1x1Test {
         }
     }
 
-    /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
     /** The forward keeps packed weight panels between calls: weights changed in place must never be served stale. */
     @Test
     void packedPanelsFollowChangesToTheWeightArray() {
@@ -129,6 +148,7 @@ class Gemm1x1Test {
         }
     }
 
+    /** The same bits with 1 and 3 threads (the work split changes, the per-element summation order must not). */
     @Test
     void resultsDoNotDependOnThreadCount() {
         ConvGeometry g = ConvGeometry.of(3, 256, 20, 2, 13, 11, 1, 1, 0);
@@ -139,14 +159,17 @@ class Gemm1x1Test {
         try {
             float[][] out = new float[2][g.outputSize()];
             float[][] dIn = new float[2][g.inputSize()];
+            float[][] dW = new float[2][g.weightSize()];
             int[] threads = {1, 3};
             for (int i = 0; i < 2; i++) {
                 Parallel.setThreads(threads[i]);
                 Gemm1x1.forward(out[i], in, w, bias, g);
                 Gemm1x1.backwardInput(dIn[i], out[i], w, g);
+                Gemm1x1Grad.backwardWeight(dW[i], null, out[i], in, g);
             }
             assertArrayEquals(out[0], out[1]);
             assertArrayEquals(dIn[0], dIn[1]);
+            assertArrayEquals(dW[0], dW[1]);
         } finally {
             Parallel.setThreads(before);
         }
