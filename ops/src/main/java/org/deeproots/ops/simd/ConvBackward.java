@@ -58,7 +58,7 @@ final class ConvBackward {
             // the same convolution as a geometry, for Winograd: dOut (n, outC, outH, outW) -> dIn (n, inC, h, w)
             ConvGeometry t = new ConvGeometry(g.n(), g.outC(), g.inC(), g.groups(), g.outH(), g.outW(), g.kh(),
                     g.kw(), 1, g.kh() - 1 - g.pad());
-            if (Winograd.applies(t)) {
+            if (Winograd.appliesUncached(t)) {
                 Winograd.forward(dIn, dOut, wt, null, t, false);
                 return;
             }

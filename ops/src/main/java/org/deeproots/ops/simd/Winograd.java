@@ -86,6 +86,16 @@ final class Winograd {
     }
 
     /**
+     * As {@link #applies}, for weights made for one call (the input gradient's transposed filters), which are
+     * transformed on every call: in auto mode also at least 2 vectors of tiles. (At 256 channels 14x14, batch 1, 16
+     * tiles, transforming the filters took longer than the direct kernels' whole input gradient.)
+     */
+    static boolean appliesUncached(ConvGeometry g) {
+        long tiles = (long) g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4);
+        return applies(g) && ("on".equals(mode) || tiles >= 2L * L);
+    }
+
+    /**
      * out (n, outC, outH, outW) = conv(in, weight) + bias for a geometry where the shape conditions of
      * {@link #applies} hold; bias nullable; {@code cacheWeights} false for weights made for this call only.
      */
