@@ -46,6 +46,10 @@ final class Winograd {
     private static final int BLOCK_FLATS = 256;
     /** Floats (a cache line) added to the stride between points in the transformed buffers. */
     private static final int SKEW = 16;
+    /** Lane indexes of {@code selectFrom(a, b)} that interleave the low halves of a and b: a0 b0 a1 b1 ... */
+    private static final FloatVector ZIP_LO = zip(0);
+    /** The same for the high halves. */
+    private static final FloatVector ZIP_HI = zip(L / 2);
     /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
     private static final float[] ZEROS = new float[R];
 
@@ -169,32 +173,28 @@ final class Winograd {
     }
 
     /**
-     * Offsets of a chunk's tiles in the staging buffers, the same for every chunk: tile k of the chunk (tile row
-     * k / tw, column k % tw) starts at {@code k / tw * 6 * W + k % tw * 4} in the input staging (6 rows of width W per
-     * tile row) and at {@code k / tw * 4 * W + k % tw * 4} in the output staging (4 rows per tile row), with
-     * W = 4 (tw + 1). Lanes past the chunk's tiles read the first tile and write into slack after the last row.
+     * Offsets of a chunk's tiles in the input staging buffer, the same for every chunk: tile k of the chunk (tile row
+     * k / tw, column k % tw) starts at {@code k / tw * 6 * W + k % tw * 4} (6 rows of width W = 4 (tw + 1) per tile
+     * row). Lanes past the chunk's tiles read the first tile.
      */
-    private static int[][] staging(int rows, int tw, int tc) {
+    private static int[] staging(int rows, int tw, int tc) {
         int w = 4 * (tw + 1);
         int[] in = new int[tc];
-        int[] out = new int[tc];
-        for (int k = 0; k < tc; k++) {
-            boolean real = k < rows * tw;
-            in[k] = real ? k / tw * 6 * w + k % tw * 4 : 0;
-            out[k] = real ? k / tw * 4 * w + k % tw * 4 : rows * 4 * w;
+        for (int k = 0; k < rows * tw && k < tc; k++) {
+            in[k] = k / tw * 6 * w + k % tw * 4;
         }
-        return new int[][] {in, out};
+        return in;
     }
 
     /**
      * The state of one forward call and its three steps, each on one item = (chunk of tile rows, group): the item's
      * transformed input in v from vb, (point, input channel, tile), and products in m from mb, (point, output
      * channel, tile), rows of tc tiles. The input and output of one channel pass through small staging buffers
-     * (zero-padded input rows; 4x4 output tiles), so the transforms gather from and scatter into L1 with the same
-     * offsets for every chunk.
+     * (zero-padded input rows, gathered with the same offsets for every chunk; output rows in tile order, written
+     * a vector at a time), which stay in L1.
      */
     private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc,
-            int[][] offsets) {
+            int[] offsets) {
 
         int tw() {
             return (g.outW() + 3) / 4;
@@ -276,7 +276,7 @@ final class Winograd {
                     }
                 }
                 for (int tv = 0; tv < count; tv += L) {
-                    inputTile(v, vb + ci * tc + tv, vPoint(), x, w, offsets[0], tv, tmp);
+                    inputTile(v, vb + ci * tc + tv, vPoint(), x, w, offsets, tv, tmp);
                 }
             }
         }
@@ -312,25 +312,26 @@ final class Winograd {
             int grp = item % g.groups();
             int chunk = item / g.groups();
             int count = count(chunk);
-            int w = width();
             int oh = g.outH();
             int ow = g.outW();
+            int tw = tw();
             int mPoint = mPoint();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
-            float[] y = ConvDirect.grow(s, 4, (rowsPerChunk * 4 + 4) * w);
+            float[] y = ConvDirect.grow(s, 4, 16 * tc); // output row a of tile k at y[a * 4 tc + 4 k, + 4)
             for (int k = k0; k < k1; k++) {
                 int oc = grp * opg + k;
                 float b = bias == null ? 0f : bias[oc];
                 for (int tv = 0; tv < count; tv += L) {
-                    outputTile(y, w, offsets[1], tv, m, mb + k * tc + tv, mPoint, b, tmp);
+                    outputTile(y, 4 * tc, tv, m, mb + k * tc + tv, mPoint, b, tmp);
                 }
+                // a tile row's tiles are consecutive, so each output row is one run of the staging
                 for (int r = 0; r < rows(chunk); r++) {
                     int tr = chunk * rowsPerChunk + r;
                     int y0 = tr % th() * 4;
                     for (int a = 0; a < 4 && y0 + a < oh; a++) {
-                        System.arraycopy(y, (r * 4 + a) * w, out, ((tr / th() * g.outC() + oc) * oh + y0 + a) * ow,
-                                ow);
+                        System.arraycopy(y, a * 4 * tc + r * tw * 4, out,
+                                ((tr / th() * g.outC() + oc) * oh + y0 + a) * ow, ow);
                     }
                 }
             }
@@ -389,10 +390,11 @@ final class Winograd {
     }
 
     /**
-     * Y = A^T M A + bias for L tiles of one output channel, M's point p at m[mOff + p * mPoint]; output (a, e) of
-     * each tile scattered into the staging y at off[map + lane] + a * w + e.
+     * Y = A^T M A + bias for the L tiles [k, k + L) of one output channel, M's point p at m[mOff + p * mPoint]; output
+     * (a, e) of tile k + i to y[a * aStride + 4 (k + i) + e]: the 4 vectors of a row a (lanes = tiles) interleaved
+     * by two rounds of two-vector permutes into 4 contiguous vectors (16 scatters before).
      */
-    private static void outputTile(float[] y, int w, int[] off, int map, float[] m, int mOff, int mPoint, float bias,
+    private static void outputTile(float[] y, int aStride, int k, float[] m, int mOff, int mPoint, float bias,
             float[] tmp) {
         for (int i = 0; i < 6; i++) { // rows: M A, 6 x 4
             at(m, mOff + i * 6 * mPoint, mPoint, tmp, i * 4 * L, L);
@@ -402,9 +404,20 @@ final class Winograd {
         }
         FloatVector bv = FloatVector.broadcast(S, bias);
         for (int a = 0; a < 4; a++) {
-            for (int e = 0; e < 4; e++) {
-                FloatVector.fromArray(S, tmp, (24 + a * 4 + e) * L).add(bv).intoArray(y, a * w + e, off, map);
-            }
+            int t = (24 + a * 4) * L;
+            FloatVector y0 = FloatVector.fromArray(S, tmp, t).add(bv);
+            FloatVector y1 = FloatVector.fromArray(S, tmp, t + L).add(bv);
+            FloatVector y2 = FloatVector.fromArray(S, tmp, t + 2 * L).add(bv);
+            FloatVector y3 = FloatVector.fromArray(S, tmp, t + 3 * L).add(bv);
+            FloatVector p0 = ZIP_LO.selectFrom(y0, y2); // e = 0, 2 of tiles 0 .. L/2 - 1
+            FloatVector p1 = ZIP_HI.selectFrom(y0, y2);
+            FloatVector p2 = ZIP_LO.selectFrom(y1, y3); // e = 1, 3
+            FloatVector p3 = ZIP_HI.selectFrom(y1, y3);
+            int o = a * aStride + 4 * k;
+            ZIP_LO.selectFrom(p0, p2).intoArray(y, o); // e = 0, 1, 2, 3 of tiles 0 .. L/4 - 1
+            ZIP_HI.selectFrom(p0, p2).intoArray(y, o + L);
+            ZIP_LO.selectFrom(p1, p3).intoArray(y, o + 2 * L);
+            ZIP_HI.selectFrom(p1, p3).intoArray(y, o + 3 * L);
         }
     }
 
@@ -510,6 +523,14 @@ final class Winograd {
         dst[off + 3 * stride] = q + h;
         dst[off + 4 * stride] = q - h;
         dst[off + 5 * stride] = x2;
+    }
+
+    private static FloatVector zip(int from) {
+        float[] idx = new float[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = from + i / 2 + (i % 2) * L;
+        }
+        return FloatVector.fromArray(S, idx, 0);
     }
 
     /** Vector lanes of tile rows cut into chunks of rowsPerChunk rows of tw tiles. */
