@@ -20,10 +20,11 @@ import org.deeproots.ops.spi.ConvGeometry;
  * by 1e-4 already fails it).
  *
  * <p>Work items are (chunk of whole tile rows, about {@link #chunkTiles} tiles across rows and images; group). An
- * item copies each input channel's rows for its tiles into a small zero-padded staging buffer, gathers the 6x6
- * windows of L tiles per vector from it and transforms them (V: point, input channel, tile), multiplies with the
- * GEMM tiles of {@link Gemm1x1} (filters transformed once and cached in {@link PackCache}, 8-row panels per point),
- * transforms the products back into a staging buffer of 4x4 tiles and copies the valid rows into the NCHW output.
+ * item copies each input channel's rows for its tiles into a small zero-padded staging buffer in tile order, takes
+ * the 6x6 windows of L tiles per vector from it with permutes and transforms them (V: point, input channel, tile),
+ * multiplies with the GEMM tiles of {@link Gemm1x1} (filters transformed once and cached in {@link PackCache}, 8-row
+ * panels per point), transforms the products back into a staging buffer in tile order and copies the valid rows into
+ * the NCHW output.
  * With fewer items than threads (small images at batch 1, few groups) the three steps run one after the other,
  * each split over the threads (input channels; points; output channels). Each output is computed by one item, from
  * sums in a fixed order, so results do not depend on the thread count.
@@ -46,6 +47,9 @@ final class Winograd {
     private static final int BLOCK_FLATS = 256;
     /** Floats (a cache line) added to the stride between points in the transformed buffers. */
     private static final int SKEW = 16;
+    /** Lane indexes of {@code selectFrom(a, b)} that keep the even (odd) lanes of a then b. */
+    private static final FloatVector EVEN = stride2(0);
+    private static final FloatVector ODD = stride2(1);
     /** Lane indexes of {@code selectFrom(a, b)} that interleave the low halves of a and b: a0 b0 a1 b1 ... */
     private static final FloatVector ZIP_LO = zip(0);
     /** The same for the high halves. */
@@ -134,7 +138,7 @@ final class Winograd {
             transformWeights(u, weight, groups, icg, opg);
         }
 
-        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc, staging(rowsPerChunk, tw, tc));
+        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc);
         int base = chunks * groups;
         if (base >= threads) {
             // an item per thread or more: each runs its three steps on thread-local buffers, in cache (at batch 1
@@ -173,35 +177,16 @@ final class Winograd {
     }
 
     /**
-     * Offsets of a chunk's tiles in the input staging buffer, the same for every chunk: tile k of the chunk (tile row
-     * k / tw, column k % tw) starts at {@code k / tw * 6 * W + k % tw * 4} (6 rows of width W = 4 (tw + 1) per tile
-     * row). Lanes past the chunk's tiles read the first tile.
-     */
-    private static int[] staging(int rows, int tw, int tc) {
-        int w = 4 * (tw + 1);
-        int[] in = new int[tc];
-        for (int k = 0; k < rows * tw && k < tc; k++) {
-            in[k] = k / tw * 6 * w + k % tw * 4;
-        }
-        return in;
-    }
-
-    /**
      * The state of one forward call and its three steps, each on one item = (chunk of tile rows, group): the item's
      * transformed input in v from vb, (point, input channel, tile), and products in m from mb, (point, output
      * channel, tile), rows of tc tiles. The input and output of one channel pass through small staging buffers
-     * (zero-padded input rows, gathered with the same offsets for every chunk; output rows in tile order, written
-     * a vector at a time), which stay in L1.
+     * in tile order (the rows of each tile's 6x6 input window, its 4x4 output), read and written a vector at a
+     * time, which stay in L1.
      */
-    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc,
-            int[] offsets) {
+    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc) {
 
         int tw() {
             return (g.outW() + 3) / 4;
-        }
-
-        int width() {
-            return 4 * (tw() + 1);
         }
 
         /**
@@ -247,16 +232,19 @@ final class Winograd {
             int chunk = item / g.groups();
             int rows = rows(chunk);
             int count = count(chunk);
-            int w = width();
+            int tw = tw();
             int th = th();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
-            float[] x = ConvDirect.grow(s, 3, rowsPerChunk * 6 * w);
-            // the padding is in the same places for every channel: zero once, then copy only the image's values
-            Arrays.fill(x, 0, rows * 6 * w, 0f);
+            // staging in tile order, per window row r: columns 0-3 of tile k at x[r * 4 tc + 4 k + j], columns 4 and
+            // 5 (the next tile's first two, or the row's last two) at x[24 tc + r * tc + k] and x[30 tc + r * tc + k]
+            float[] x = ConvDirect.grow(s, 3, 36 * tc);
+            // the padding is in the same places for every channel: zero once, then write only the image's values
+            Arrays.fill(x, 0, 36 * tc, 0f);
             int h = g.h();
             int iw = g.w();
             int pad = g.pad();
+            int len = Math.max(0, Math.min(iw, 4 * tw - pad));
             for (int ci = c0; ci < c1; ci++) {
                 int ch = grp * icg + ci;
                 for (int r = 0; r < rows; r++) {
@@ -265,18 +253,24 @@ final class Winograd {
                     int y0 = tr % th * 4 - pad;
                     for (int dy = Math.max(0, -y0); dy < 6 && y0 + dy < h; dy++) {
                         int src = (plane + y0 + dy) * iw;
-                        int dst = (r * 6 + dy) * w + pad;
-                        if (iw <= 16) { // a call per short row costs more than the copy
-                            for (int k = 0; k < iw; k++) {
+                        int dst = dy * 4 * tc + r * tw * 4 + pad;
+                        if (len <= 16) { // a call per short row costs more than the copy
+                            for (int k = 0; k < len; k++) {
                                 x[dst + k] = in[src + k];
                             }
                         } else {
-                            System.arraycopy(in, src, x, dst, iw);
+                            System.arraycopy(in, src, x, dst, len);
+                        }
+                        int e = 24 * tc + dy * tc + r * tw;
+                        for (int tx = 0; tx < tw; tx++) {
+                            int col = 4 * tx + 4 - pad;
+                            x[e + tx] = col >= 0 && col < iw ? in[src + col] : 0f;
+                            x[e + 6 * tc + tx] = col + 1 >= 0 && col + 1 < iw ? in[src + col + 1] : 0f;
                         }
                     }
                 }
                 for (int tv = 0; tv < count; tv += L) {
-                    inputTile(v, vb + ci * tc + tv, vPoint(), x, w, offsets, tv, tmp);
+                    inputTile(v, vb + ci * tc + tv, vPoint(), x, tc, tv, tmp);
                 }
             }
         }
@@ -339,21 +333,30 @@ final class Winograd {
     }
 
     /**
-     * V = B^T d B for L tiles: d gathered from the staging x at offsets off[map..] (6 rows of width w), d B into
-     * tmp, then B^T (d B) with point p = i * 6 + j of the result to v[vOff + p * vPoint]. The two passes repeat the
+     * V = B^T d B for the L tiles [k, k + L): each window row of 16 tiles read as 4 vectors (columns 0-3 of each
+     * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes (36 gathers
+     * before), columns 4 and 5 loaded as they are; d B into tmp, then B^T (d B) with point p = i * 6 + j of the
+     * result to v[vOff + p * vPoint]. The two passes repeat the
      * arithmetic of B^T rather than share a method with vector arguments: C2 boxes vectors passed to a call it
      * does not inline, and it stops inlining after a few copies.
      */
-    private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int w, int[] off, int map,
-            float[] tmp) {
+    private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int tc, int k, float[] tmp) {
         for (int r = 0; r < 6; r++) { // rows: d B
-            int o = r * w;
-            FloatVector x0 = FloatVector.fromArray(S, x, o, off, map);
-            FloatVector x1 = FloatVector.fromArray(S, x, o + 1, off, map);
-            FloatVector x2 = FloatVector.fromArray(S, x, o + 2, off, map);
-            FloatVector x3 = FloatVector.fromArray(S, x, o + 3, off, map);
-            FloatVector x4 = FloatVector.fromArray(S, x, o + 4, off, map);
-            FloatVector x5 = FloatVector.fromArray(S, x, o + 5, off, map);
+            int o = r * 4 * tc + 4 * k;
+            FloatVector q0 = FloatVector.fromArray(S, x, o);
+            FloatVector q1 = FloatVector.fromArray(S, x, o + L);
+            FloatVector q2 = FloatVector.fromArray(S, x, o + 2 * L);
+            FloatVector q3 = FloatVector.fromArray(S, x, o + 3 * L);
+            FloatVector e0 = EVEN.selectFrom(q0, q1); // columns 0, 2 of tiles 0 .. L/2 - 1
+            FloatVector e1 = EVEN.selectFrom(q2, q3);
+            FloatVector o0 = ODD.selectFrom(q0, q1); // columns 1, 3
+            FloatVector o1 = ODD.selectFrom(q2, q3);
+            FloatVector x0 = EVEN.selectFrom(e0, e1);
+            FloatVector x1 = EVEN.selectFrom(o0, o1);
+            FloatVector x2 = ODD.selectFrom(e0, e1);
+            FloatVector x3 = ODD.selectFrom(o0, o1);
+            FloatVector x4 = FloatVector.fromArray(S, x, 24 * tc + r * tc + k);
+            FloatVector x5 = FloatVector.fromArray(S, x, 30 * tc + r * tc + k);
             FloatVector a = x2.fma(NEG4, x4); // x4 - 4 x2
             FloatVector b = x1.fma(NEG4, x3); // x3 - 4 x1
             FloatVector e = x4.sub(x2);
@@ -523,6 +526,14 @@ final class Winograd {
         dst[off + 3 * stride] = q + h;
         dst[off + 4 * stride] = q - h;
         dst[off + 5 * stride] = x2;
+    }
+
+    private static FloatVector stride2(int from) {
+        float[] idx = new float[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = from + 2 * i;
+        }
+        return FloatVector.fromArray(S, idx, 0);
     }
 
     private static FloatVector zip(int from) {
