@@ -1,5 +1,6 @@
 package org.deeproots.ops.simd;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.deeproots.ops.Parallel;
@@ -63,7 +64,7 @@ final class Gemm1x1Grad {
         int no = o1 - o0;
         int nc = c1 - c0;
         float[] acc = ConvDirect.grow(ACC.get(), 0, no * nc * L);
-        java.util.Arrays.fill(acc, 0, no * nc * L, 0f);
+        Arrays.fill(acc, 0, no * nc * L, 0f);
         double[] tail = new double[no * nc];
         int body = positions / L * L;
         int outC = g.outC();

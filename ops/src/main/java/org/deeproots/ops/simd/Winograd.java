@@ -19,7 +19,7 @@ import org.deeproots.ops.spi.ConvGeometry;
  * sum's; it stays within the tolerance the tests apply to the direct kernels (a filter-transform coefficient off
  * by 1e-4 already fails it).
  *
- * <p>Work items are (chunk of whole tile rows, about {@link #chunkTiles} tiles across rows and images; group). An
+ * <p>Work items are (chunk of whole tile rows, about {@link #CHUNK_TILES} tiles across rows and images; group). An
  * item copies each input channel's rows for its tiles into a small zero-padded staging buffer in tile order, takes
  * the 6x6 windows of L tiles per vector from it with permutes and transforms them (V: point, input channel, tile),
  * multiplies with the GEMM tiles of {@link Gemm1x1} (filters transformed once and cached in {@link PackCache}, 8-row
@@ -59,8 +59,8 @@ final class Winograd {
 
     /** auto, on (wherever the shape allows), off. */
     static volatile String mode = System.getProperty("deeproots.conv.winograd", "auto");
-    /** Tiles per chunk (a multiple of L). */
-    static volatile int chunkTiles = roundUp(Integer.getInteger("deeproots.conv.winogradTiles", 3 * L), L);
+    /** Tiles per chunk, about (32 to 192 tried at 512 bits, batch 1 and 10: 3 vectors was best or close). */
+    private static final int CHUNK_TILES = 3 * L;
 
     /** Per worker: transformed input, products, transform scratch, input and output staging. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][]);
@@ -89,8 +89,7 @@ final class Winograd {
         if ("on".equals(m)) {
             return true;
         }
-        long tiles = (long) g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4);
-        return g.inPerGroup() >= 32 && g.outPerGroup() >= 32 && tiles >= L;
+        return g.inPerGroup() >= 32 && g.outPerGroup() >= 32 && tiles(g) >= L;
     }
 
     /**
@@ -99,8 +98,12 @@ final class Winograd {
      * tiles, transforming the filters took longer than the direct kernels' whole input gradient.)
      */
     static boolean appliesUncached(ConvGeometry g) {
-        long tiles = (long) g.n() * ((g.outH() + 3) / 4) * ((g.outW() + 3) / 4);
-        return applies(g) && ("on".equals(mode) || tiles >= 2L * L);
+        return applies(g) && ("on".equals(mode) || tiles(g) >= 2L * L);
+    }
+
+    /** 4x4 output tiles of a call. */
+    private static long tiles(ConvGeometry g) {
+        return (long) g.n() * ceilDiv(g.outH(), 4) * ceilDiv(g.outW(), 4);
     }
 
     /**
@@ -111,12 +114,12 @@ final class Winograd {
         int groups = g.groups();
         int icg = g.inPerGroup();
         int opg = g.outPerGroup();
-        int tw = (g.outW() + 3) / 4;
-        int tileRows = g.n() * ((g.outH() + 3) / 4);
-        // chunks of whole tile rows (of every image), about chunkTiles tiles each; fewer rows per chunk if that
+        int tw = ceilDiv(g.outW(), 4);
+        int tileRows = g.n() * ceilDiv(g.outH(), 4);
+        // chunks of whole tile rows (of every image), about CHUNK_TILES tiles each; fewer rows per chunk if that
         // gives every thread an item without adding more than a quarter of padding lanes
         int threads = Parallel.threads();
-        int rowsPerChunk = Math.max(1, Math.min(tileRows, Math.round((float) chunkTiles / tw)));
+        int rowsPerChunk = Math.max(1, Math.min(tileRows, Math.round((float) CHUNK_TILES / tw)));
         if (ceilDiv(tileRows, rowsPerChunk) * groups < threads) {
             int split = ceilDiv(tileRows, Math.min(tileRows, ceilDiv(threads, groups)));
             if (lanes(tileRows, split, tw) <= 1.25 * lanes(tileRows, rowsPerChunk, tw)) {
@@ -157,7 +160,7 @@ final class Winograd {
         float[] v = ConvDirect.grow(caller, 1, base * call.vItem());
         float[] m = ConvDirect.grow(caller, 2, base * call.mItem());
         int wanted = 4 * threads;
-        int inParts = Math.min(icg, (wanted + base - 1) / base);
+        int inParts = Math.min(icg, ceilDiv(wanted, base));
         Parallel.forRange(base * inParts, it -> {
             int item = it / inParts;
             int part = it % inParts;
@@ -168,7 +171,7 @@ final class Winograd {
             int xi = it % P;
             call.multiply(v, item * call.vItem(), m, item * call.mItem(), item, xi, xi + 1);
         });
-        int outParts = Math.min(opg, (wanted + base - 1) / base);
+        int outParts = Math.min(opg, ceilDiv(wanted, base));
         Parallel.forRange(base * outParts, it -> {
             int item = it / outParts;
             int part = it % outParts;
@@ -186,7 +189,7 @@ final class Winograd {
     private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc) {
 
         int tw() {
-            return (g.outW() + 3) / 4;
+            return ceilDiv(g.outW(), 4);
         }
 
         /**
@@ -212,7 +215,7 @@ final class Winograd {
         }
 
         int th() {
-            return (g.outH() + 3) / 4;
+            return ceilDiv(g.outH(), 4);
         }
 
         /** Tiles of a chunk, rounded up to whole vectors. */
@@ -221,8 +224,7 @@ final class Winograd {
         }
 
         int rows(int chunk) {
-            int tileRows = g.n() * ((g.outH() + 3) / 4);
-            return Math.min(rowsPerChunk, tileRows - chunk * rowsPerChunk);
+            return Math.min(rowsPerChunk, g.n() * th() - chunk * rowsPerChunk);
         }
 
         /** V for input channels [c0, c1). */
@@ -333,12 +335,11 @@ final class Winograd {
     }
 
     /**
-     * V = B^T d B for the L tiles [k, k + L): each window row of 16 tiles read as 4 vectors (columns 0-3 of each
-     * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes (36 gathers
-     * before), columns 4 and 5 loaded as they are; d B into tmp, then B^T (d B) with point p = i * 6 + j of the
-     * result to v[vOff + p * vPoint]. The two passes repeat the
-     * arithmetic of B^T rather than share a method with vector arguments: C2 boxes vectors passed to a call it
-     * does not inline, and it stops inlining after a few copies.
+     * V = B^T d B for the L tiles [k, k + L): each window row of L tiles read as 4 vectors (columns 0-3 of each
+     * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes, columns 4 and 5
+     * loaded as they are; d B into tmp, then B^T (d B) with point p = i * 6 + j of the result to
+     * v[vOff + p * vPoint]. The two passes repeat the arithmetic of B^T rather than share a method with vector
+     * arguments: C2 boxes vectors passed to a call it does not inline, and it stops inlining after a few copies.
      */
     private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int tc, int k, float[] tmp) {
         for (int r = 0; r < 6; r++) { // rows: d B
