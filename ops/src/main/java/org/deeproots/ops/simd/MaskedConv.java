@@ -41,6 +41,7 @@ final class MaskedConv {
 
     /** out (n, oc, h, w) = conv(in, weight) + bias for a plan where {@link #applies} holds; bias nullable. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p) {
+        float[] b = bias != null ? bias : zeros(p.oc());
         Layout lay = layout(p);
         int hw = p.h() * p.w();
         int nv = lay.inOff.length;
@@ -73,12 +74,29 @@ final class MaskedConv {
                 int s1 = j1 - s0 < 2 * SUB ? j1 : s0 + SUB;
                 for (int oc = oc0; oc < oc1; ) {
                     int size = oc1 - oc >= 4 ? 4 : oc1 - oc >= 2 ? 2 : 1;
-                    band(in, xBase, hw, lay, s0, s1, nTaps, icg, weight, oc * wStride, wStride, bias, oc, out, size);
+                    band(in, xBase, hw, lay, s0, s1, nTaps, icg, weight, oc * wStride, wStride, b, oc, out, size);
                     oc += size;
                 }
                 s0 = s1;
             }
         });
+    }
+
+    private static volatile float[] zeros = new float[0];
+
+    /**
+     * A bias of zeros for layers without one. The tiles take a bias array always: a null test in them, profiled one
+     * way by the first C2 compile and taken the other way later (a model's layers with folded batch norm after a
+     * training or benchmark run without bias), deoptimised them, and the second compile boxed their vectors, 2-4x
+     * slower.
+     */
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[n];
+            zeros = z;
+        }
+        return z;
     }
 
     /** Vectors per sub-band (a multiple of every tile width). */
