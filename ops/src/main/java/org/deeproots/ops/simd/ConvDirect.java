@@ -15,8 +15,8 @@ import org.deeproots.ops.Parallel;
  * (outC, inC/groups, kh, kw) layout, so nothing is packed. Vectors run along positions, not channels, so the same
  * code serves dense, grouped and depthwise layers without wasting lanes.
  *
- * <p><b>Channel tiles</b>, when a group has a multiple of 2 x L output channels and the call enough positions:
- * 2 vectors of output channels x 10 positions ({@link ChannelTiles}; row by row over the real outputs in tiles of
+ * <p><b>Channel tiles</b>, when a group has a multiple of 2 x L output channels (or exactly L, with 3-wide taps)
+ * and the call enough positions: 2 vectors of output channels x 10 positions ({@link ChannelTiles}; row by row over the real outputs in tiles of
  * 1-10 positions where the flat layout wastes over 10% on padding, see {@link #rowTiles}), input values broadcast (scalar loads never split
  * a cache line, unlike the shifted vector loads of the position tiles), weights packed channel-last (cached between calls while they do not change, {@link PackCache});
  * the tile output is transposed back to NCHW when stored. Measured on the tiles alone (1 thread, 512-bit, busy
@@ -134,10 +134,22 @@ final class ConvDirect {
             return "channel".equals(m) && p.opg() % L == 0;
         }
         long positions = (long) p.n() * p.hv() * p.wq();
+        if (p.opg() == L && rowsOf3(p)) {
+            // one vector of channels per group, 3-wide taps: the tile that reuses its broadcasts across the row
+            // (measured back to back, 64 channels 56x56, 4 groups, 2 threads: batch 1 234-241 against 158-163
+            // GFLOP/s for the masked position tiles, batch 10 227-229 against 144-153); not where the flat rows
+            // carry over 10% padding (128 channels 28x28, 8 groups: a tie)
+            return !rowTiles(p) && positions >= 512;
+        }
         if (p.opg() % (2 * L) != 0) {
             return false;
         }
         return positions >= (p.opg() >= 4 * L ? 200 : 512);
+    }
+
+    /** True where the taps come in rows of 3 consecutive offsets ({@link ChannelTiles#oc1r3x20}): 3-wide kernels on padded rows. */
+    static boolean rowsOf3(ConvPlan p) {
+        return p.kw() == 3 && p.direct();
     }
 
     /**
@@ -265,6 +277,11 @@ final class ConvDirect {
                         vr++;
                     }
                     storeChannelLast(out, os, bias, p, ocg, size, y0, rows, true);
+                } else if (rowsOf3(p)) {
+                    for (int q = 0; q < nq; q += ChannelTiles.P3) {
+                        ChannelTiles.oc1r3x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
+                    }
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
                 } else {
                     for (int q = 0; q < nq; q += 20) {
                         ConvTiles.oc1x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);

@@ -13,7 +13,9 @@ import org.deeproots.ops.spi.LinearGeometry;
  * stride-1 convolution is then exactly a GEMM (weight (outC x inC) times input (inC x HW)) on the same register
  * tiles. The output-channel tile (8, 4, 2 or 1 channels) follows the channels per group, so depthwise layers
  * use all lanes; the channel-vectorised tiles (32 output channels x 10 positions, weights packed channel-last,
- * cached between calls in {@link PackCache}) take over when a group has a multiple of 2 x lanes output channels and the call has enough
+ * cached between calls in {@link PackCache}) take over when a group has a multiple of 2 x lanes output channels
+ * (or exactly one vector of them with 3-wide taps: 1 x 20 tiles that reuse each broadcast input across the row of
+ * taps) and the call has enough
  * positions to pay for the packing (see {@link ConvDirect#channelMode}); otherwise "same" stride-1 layers read
  * their input in place with masked loads ({@link MaskedConv}). Backward input is a forward
  * convolution with transposed, flipped weights; backward weight is dot products along positions.

@@ -60,6 +60,12 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 6, 32, 1, 6, 3, 3, 1, 1));
         list.add(ConvGeometry.of(1, 4, 32, 1, 4, 4, 3, 1, 1));
         list.add(ConvGeometry.of(2, 8, 64, 2, 3, 20, 3, 1, 1));
+        // 16 or 48 output channels per group, 3-wide taps: one-vector channel tiles over rows of 3 taps at 512 bits
+        // (forced channel mode), padding 0-2, a stride-2 layer whose input gradient runs on dilated rows
+        list.add(ConvGeometry.of(2, 32, 32, 2, 9, 13, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 48, 48, 1, 6, 7, 3, 1, 0));
+        list.add(ConvGeometry.of(1, 16, 16, 1, 5, 6, 3, 1, 2));
+        list.add(ConvGeometry.of(2, 32, 32, 2, 9, 10, 3, 2, 1));
         // "same" stride-1 layers with few channels per group: the in-place masked tiles (planes crossing rows, tails
         // of 1-4 vectors, the last vector of a plane overlapping, 5x5 and 7x7 taps, batches spanning images)
         list.add(ConvGeometry.of(2, 16, 16, 16, 7, 7, 3, 1, 1));
