@@ -64,6 +64,10 @@ final class BatchNormFolding {
                 }
             }
         }
+        // an inference-only copy: the kernels may keep packed weights without re-checking them on every call
+        for (Parameter p : result.parameters()) {
+            result.kernels().freeze(p.data());
+        }
         return result;
     }
 

@@ -252,7 +252,8 @@ public final class Network {
      * An inference-only copy in which every convolution followed by batch norm (the conv's only reader) is folded
      * into one convolution with bias: {@code w' = w * gamma / sqrt(var + eps)},
      * {@code b' = (b - mean) * gamma / sqrt(var + eps) + beta}. Use it in eval mode only; it shares no arrays with
-     * this network.
+     * this network. Its parameters are frozen ({@link org.deeproots.ops.spi.Kernels#freeze}): the kernels keep
+     * their packed weights without comparing them on every call, so do not change them; fold again after training.
      */
     public Network foldBatchNorm() {
         return BatchNormFolding.fold(this);

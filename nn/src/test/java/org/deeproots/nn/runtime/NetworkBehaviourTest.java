@@ -37,6 +37,29 @@ class NetworkBehaviourTest {
     }
 
     @Test
+    void foldingFreezesTheCopysParametersOnly() {
+        java.util.Set<float[]> frozen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Kernels recording = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("freeze")) {
+                        frozen.add((float[]) args[0]);
+                        return null;
+                    }
+                    return method.invoke(K, args);
+                });
+        Network net = new Network(org.deeproots.nn.model.Models.create("nin", "root-4", new int[] {3, 32, 32}, 10),
+                recording, 1);
+        Network folded = net.foldBatchNorm();
+        assertTrue(!folded.parameters().isEmpty());
+        for (Parameter p : folded.parameters()) {
+            assertTrue(frozen.contains(p.data()), p.name() + " of the folded copy is not frozen");
+        }
+        for (Parameter p : net.parameters()) {
+            assertTrue(!frozen.contains(p.data()), p.name() + " of the trainable network was frozen");
+        }
+    }
+
+    @Test
     void fewSgdStepsReduceTheLossOnAFixedBatch() {
         for (ModelSpec spec : List.of(TestNets.nin(5), TestNets.resnet(5))) {
             Network net = new Network(spec, K, 3);

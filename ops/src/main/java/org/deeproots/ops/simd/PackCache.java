@@ -3,6 +3,7 @@ package org.deeproots.ops.simd;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -17,7 +18,9 @@ import org.deeproots.ops.Parallel;
  * and its geometry; up to {@value #LAYOUTS} layouts per array), and hold a copy of the weights they were packed
  * from. Every call compares the array with that copy (a vectorised {@link Arrays#equals}, split over the threads for
  * large arrays: a fraction of the cost of packing) and packs afresh when anything changed, so weights updated in
- * place (training, or a caller writing into the array) are never served stale. Entries are immutable once
+ * place (training, or a caller writing into the array) are never served stale; arrays frozen by their owner
+ * ({@link org.deeproots.ops.spi.Kernels#freeze}, a folded inference network) skip that comparison and keep no
+ * copy. Entries are immutable once
  * published, so concurrent callers may share them; keys are weak, so entries go with their weight array.
  */
 final class PackCache {
@@ -30,6 +33,13 @@ final class PackCache {
     }
 
     private final Map<float[], Entry[]> entries = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Arrays whose owner promised they will not change ({@link #freeze}): served without comparison. */
+    private final Set<float[]> frozen = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    /** See {@link org.deeproots.ops.spi.Kernels#freeze}: entries of this array are served without comparing it. */
+    void freeze(float[] weight) {
+        frozen.add(weight);
+    }
 
     /**
      * The weights packed in {@code layout}: cached, or packed now by {@code pack} into a new array of
@@ -37,9 +47,10 @@ final class PackCache {
      */
     float[] get(float[] weight, Object layout, int packedLength, Consumer<float[]> pack) {
         Entry[] list = entries.get(weight);
+        boolean trusted = frozen.contains(weight);
         if (list != null) {
             for (Entry e : list) {
-                if (e.layout.equals(layout) && same(e.copy, weight)) {
+                if (e.layout.equals(layout) && (trusted || same(e.copy, weight))) {
                     return e.packed;
                 }
             }
@@ -47,7 +58,7 @@ final class PackCache {
         float[] packed = new float[packedLength];
         pack.accept(packed);
         java.util.List<Entry> next = new java.util.ArrayList<>(LAYOUTS);
-        next.add(new Entry(layout, weight.clone(), packed));
+        next.add(new Entry(layout, trusted ? null : weight.clone(), packed));
         if (list != null) {
             for (Entry e : list) {
                 if (next.size() < LAYOUTS && !e.layout.equals(layout)) {
@@ -60,7 +71,7 @@ final class PackCache {
     }
 
     private static boolean same(float[] a, float[] b) {
-        if (a.length != b.length) {
+        if (a == null || a.length != b.length) { // no copy: packed while frozen
             return false;
         }
         int slices = (a.length + SLICE - 1) / SLICE;

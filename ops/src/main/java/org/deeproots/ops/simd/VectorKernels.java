@@ -78,6 +78,11 @@ final class VectorKernels implements Kernels {
         return "vector-" + SimdConstants.BIT_SIZE;
     }
 
+    @Override
+    public void freeze(float[] weights) {
+        ConvDirect.PACKED.freeze(java.util.Objects.requireNonNull(weights, "weights"));
+    }
+
     // ---- convolution and linear: VectorConv ---------------------------------------------------------
 
     @Override

@@ -20,6 +20,10 @@ import org.deeproots.ops.spi.PoolGeometry;
  * do the same number of multiply-adds); batch norm and pooling are memory-bound and get nominal counts
  * (bn_fwd 4, bn_bwd 8 FLOPs per element; pooling one FLOP per window element), so their GFLOP/s only compare
  * with themselves.
+ *
+ * <p>conv_fwd freezes its weights ({@link Kernels#freeze}) as a folded inference network does, so kernels that
+ * cache packed weights serve them without comparing the array on every call; the backward ops do not (training
+ * changes the weights).
  */
 public final class OpBench {
     /** CSV header of {@link #toCsv}. */
@@ -216,6 +220,7 @@ public final class OpBench {
             case CONV_FWD -> {
                 float[] in = random(g.inputSize(), r);
                 float[] w = random(g.weightSize(), r);
+                k.freeze(w); // as in a folded inference network: packed weights are not re-checked every call
                 float[] out = new float[g.outputSize()];
                 return () -> k.conv2dForward(out, in, w, null, g);
             }
