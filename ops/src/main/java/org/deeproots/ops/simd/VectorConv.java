@@ -26,7 +26,7 @@ import org.deeproots.ops.spi.LinearGeometry;
  * <p>Exceptions: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
  * as a plain GEMM in {@link Gemm1x1}, and their weight gradient as dot products in {@link Gemm1x1Grad}; 3x3
  * stride-1 convolutions with wide enough groups (forward and backward input) by Winograd's F(4x4, 3x3) in
- * {@link Winograd}.
+ * {@link Winograd}, or F(2x2, 3x3) in {@link Winograd2x2} (forward) where a call has too few 4x4 tiles for it.
  */
 final class VectorConv {
     VectorConv() {
@@ -43,6 +43,10 @@ final class VectorConv {
         }
         if (Winograd.applies(g)) {
             Winograd.forward(out, in, weight, bias, g, true);
+            return;
+        }
+        if (Winograd2x2.applies(g)) {
+            Winograd2x2.forward(out, in, weight, bias, g);
             return;
         }
         if (Polyphase.applies(g)) {

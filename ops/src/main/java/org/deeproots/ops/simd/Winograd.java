@@ -29,7 +29,8 @@ import org.deeproots.ops.spi.ConvGeometry;
  * each split over the threads (input channels; points; output channels). Each output is computed by one item, from
  * sums in a fixed order, so results do not depend on the thread count.
  *
- * <p>Used where it pays ({@link #applies}). Forced with {@code -Ddeeproots.conv.winograd=on|off} (default auto).
+ * <p>Used where it pays ({@link #applies}). Forced with {@code -Ddeeproots.conv.winograd=on|off} (default auto;
+ * {@code small} forces {@link Winograd2x2}'s F(2x2, 3x3) instead).
  */
 final class Winograd {
     private static final VectorSpecies<Float> S = SimdConstants.F_SPECIES;
@@ -83,7 +84,7 @@ final class Winograd {
      */
     static boolean applies(ConvGeometry g) {
         String m = mode;
-        if ("off".equals(m) || g.kh() != 3 || g.kw() != 3 || g.stride() != 1 || g.outPerGroup() % R != 0) {
+        if ("off".equals(m) || "small".equals(m) || g.kh() != 3 || g.kw() != 3 || g.stride() != 1 || g.outPerGroup() % R != 0) {
             return false;
         }
         if ("on".equals(m)) {

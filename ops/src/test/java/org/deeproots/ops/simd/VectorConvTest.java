@@ -3,6 +3,7 @@ package org.deeproots.ops.simd;
 import static org.deeproots.ops.testing.Arrays2.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -152,6 +153,44 @@ class VectorConvTest {
         return list.stream();
     }
 
+    /**
+     * F(2x2, 3x3) ({@link Winograd2x2}), forced: the F(4x4) geometries (partial 2x2 tiles at odd sizes, padding 0 and
+     * 2, groups, tiles across images, 1, 2 and 3 vectors of tiles and a partial last one) and 7x7 at batch 1 with
+     * groups, as ResNet's last stage has it.
+     */
+    static Stream<ConvGeometry> winograd2x2Geometries() {
+        return Stream.concat(winogradGeometries(), Stream.of(ConvGeometry.of(1, 64, 64, 1, 7, 7, 3, 1, 1),
+                ConvGeometry.of(1, 128, 64, 2, 7, 7, 3, 1, 1), ConvGeometry.of(3, 32, 48, 1, 7, 7, 3, 1, 1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("winograd2x2Geometries")
+    void winograd2x2MatchesReference(ConvGeometry g) {
+        Winograd.mode = "small";
+        assertTrue(Winograd2x2.applies(g), g::toString);
+        assertFalse(Winograd.applies(g), g::toString);
+        float[] in = random(g.inputSize(), 1);
+        float[] w = random(g.weightSize(), 2);
+        float[] bias = random(g.outC(), 3);
+        float[] out = new float[g.outputSize()];
+        java.util.Arrays.fill(out, Float.NaN);
+        CONV.conv2dForward(out, in, w, bias, g);
+        assertClose("winograd 2x2 " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * 9);
+        CONV.conv2dForward(out, in, w, null, g);
+        assertClose("winograd 2x2 no bias " + g, Ref.forward(in, w, null, g), out, g.inPerGroup() * 9);
+    }
+
+    @Test
+    void winograd2x2TakesOnlyCallsWithTooFewTilesForF4x4() {
+        ConvGeometry res5 = ConvGeometry.of(1, 512, 512, 1, 7, 7, 3, 1, 1); // 4 tiles of 4x4: a vector at 128 bits
+        assertEquals(!Winograd.applies(res5), Winograd2x2.applies(res5));
+        assertEquals(ConvTiles.L > 4, Winograd2x2.applies(res5));
+        assertFalse(Winograd2x2.applies(ConvGeometry.of(10, 512, 512, 1, 7, 7, 3, 1, 1))); // F(4x4) there
+        assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 512, 512, 4, 7, 7, 3, 1, 1))); // 128 channels per group
+        Winograd.mode = "off";
+        assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 512, 512, 1, 7, 7, 3, 1, 1)));
+    }
+
     @ParameterizedTest
     @MethodSource("winogradGeometries")
     void winogradMatchesReference(ConvGeometry g) {
@@ -246,6 +285,10 @@ class VectorConvTest {
         ConvGeometry winograd = ConvGeometry.of(2, 32, 32, 1, 12, 12, 3, 1, 1);
         assertTrue(Winograd.applies(winograd));
         resultsDoNotDependOnTheThreadCount(winograd);
+        Winograd.mode = "small";
+        ConvGeometry small = ConvGeometry.of(1, 32, 32, 1, 7, 7, 3, 1, 1);
+        assertTrue(Winograd2x2.applies(small));
+        resultsDoNotDependOnTheThreadCount(small);
     }
 
     private void resultsDoNotDependOnTheThreadCount(ConvGeometry g) {
@@ -281,10 +324,14 @@ class VectorConvTest {
      * never be served stale.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"channel", "winograd"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"channel", "winograd", "winograd2x2"})
     void packedWeightsFollowChangesToTheWeightArray(String kernel) {
         ConvDirect.mode = "channel";
-        Winograd.mode = "winograd".equals(kernel) ? "on" : "off";
+        Winograd.mode = switch (kernel) {
+            case "winograd" -> "on";
+            case "winograd2x2" -> "small";
+            default -> "off";
+        };
         ConvGeometry dense = ConvGeometry.of(2, 16, 64, 1, 15, 15, 3, 1, 1);
         ConvGeometry grouped = ConvGeometry.of(2, 32, 64, 2, 15, 15, 3, 1, 1); // same weight length, other layout
         assertEquals(dense.weightSize(), grouped.weightSize());
@@ -315,6 +362,10 @@ class VectorConvTest {
         float[] wout = new float[wg.outputSize()];
         CONV.conv2dForward(wout, in, random(wg.weightSize(), 2), null, wg);
         assertTrue(Float.isNaN(wout[0]) && Float.isNaN(wout[1]), "NaN must propagate through Winograd's transforms");
+        Winograd.mode = "small";
+        java.util.Arrays.fill(wout, 0f);
+        CONV.conv2dForward(wout, in, random(wg.weightSize(), 2), null, wg);
+        assertTrue(Float.isNaN(wout[0]) && Float.isNaN(wout[1]), "NaN must propagate through F(2x2, 3x3)");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CONV.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
         assertTrue(e.getMessage().contains("out"), e.getMessage());
