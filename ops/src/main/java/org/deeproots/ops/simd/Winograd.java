@@ -289,16 +289,7 @@ final class Winograd {
                 int vx = vb + xi * vPoint();
                 for (int pn = 0; pn < panels; pn++) {
                     int ub = ((grp * P + xi) * panels + pn) * icg * R;
-                    int mx = mb + xi * mPoint() + pn * R * tc;
-                    int t = 0;
-                    for (; t + 3 * L <= count; t += 3 * L) {
-                        GemmTiles.p8x3z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
-                    }
-                    if (count - t == 2 * L) {
-                        GemmTiles.p8x2z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
-                    } else if (count - t == L) {
-                        GemmTiles.p8x1z(u, ub, v, vx + t, tc, icg, m, mx + t, tc, ZEROS, 0);
-                    }
+                    panelProducts(u, ub, v, vx, tc, icg, m, mb + xi * mPoint() + pn * R * tc, count);
                 }
             }
         }
@@ -332,6 +323,23 @@ final class Winograd {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The 8 rows of one panel of a point's products: m[mx + r * stride + t] = sum over ci of
+     * u[ub + ci * 8 + r] * v[vx + ci * stride + t], for the tiles t < count (a multiple of L), overwritten.
+     */
+    static void panelProducts(float[] u, int ub, float[] v, int vx, int stride, int icg, float[] m, int mx,
+                              int count) {
+        int t = 0;
+        for (; t + 3 * L <= count; t += 3 * L) {
+            GemmTiles.p8x3z(u, ub, v, vx + t, stride, icg, m, mx + t, stride, ZEROS, 0);
+        }
+        if (count - t == 2 * L) {
+            GemmTiles.p8x2z(u, ub, v, vx + t, stride, icg, m, mx + t, stride, ZEROS, 0);
+        } else if (count - t == L) {
+            GemmTiles.p8x1z(u, ub, v, vx + t, stride, icg, m, mx + t, stride, ZEROS, 0);
         }
     }
 

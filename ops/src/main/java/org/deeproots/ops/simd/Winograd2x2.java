@@ -30,7 +30,6 @@ final class Winograd2x2 {
     private static final int R = GemmTiles.R;
     /** Points of the transformed 4x4 window. */
     private static final int P = 16;
-    private static final float[] ZEROS = new float[R];
     /** V and M of the calling thread's calls, shared with the workers for the duration of a call. */
     private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[2][]);
     private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[P * L]);
@@ -85,16 +84,7 @@ final class Winograd2x2 {
             int gp = item / panels; // group * P + point
             int ub = (gp * panels + pn) * icg * R;
             int vx = gp * icg * tc;
-            int mx = (gp * opg + pn * R) * tc;
-            int k = 0;
-            for (; k + 3 * L <= tc; k += 3 * L) {
-                GemmTiles.p8x3z(u, ub, v, vx + k, tc, icg, m, mx + k, tc, ZEROS, 0);
-            }
-            if (tc - k == 2 * L) {
-                GemmTiles.p8x2z(u, ub, v, vx + k, tc, icg, m, mx + k, tc, ZEROS, 0);
-            } else if (tc - k == L) {
-                GemmTiles.p8x1z(u, ub, v, vx + k, tc, icg, m, mx + k, tc, ZEROS, 0);
-            }
+            Winograd.panelProducts(u, ub, v, vx, tc, icg, m, (gp * opg + pn * R) * tc, tc);
         });
         int ohw = g.outH() * g.outW();
         Parallel.forRange(g.outC(), oc -> {

@@ -169,15 +169,7 @@ class VectorConvTest {
         Winograd.mode = "small";
         assertTrue(Winograd2x2.applies(g), g::toString);
         assertFalse(Winograd.applies(g), g::toString);
-        float[] in = random(g.inputSize(), 1);
-        float[] w = random(g.weightSize(), 2);
-        float[] bias = random(g.outC(), 3);
-        float[] out = new float[g.outputSize()];
-        java.util.Arrays.fill(out, Float.NaN);
-        CONV.conv2dForward(out, in, w, bias, g);
-        assertClose("winograd 2x2 " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * 9);
-        CONV.conv2dForward(out, in, w, null, g);
-        assertClose("winograd 2x2 no bias " + g, Ref.forward(in, w, null, g), out, g.inPerGroup() * 9);
+        forwardMatchesReference(g);
     }
 
     @Test
@@ -196,15 +188,7 @@ class VectorConvTest {
     void winogradMatchesReference(ConvGeometry g) {
         Winograd.mode = "on";
         assertTrue(Winograd.applies(g), g::toString);
-        float[] in = random(g.inputSize(), 1);
-        float[] w = random(g.weightSize(), 2);
-        float[] bias = random(g.outC(), 3);
-        float[] out = new float[g.outputSize()];
-        java.util.Arrays.fill(out, Float.NaN);
-        CONV.conv2dForward(out, in, w, bias, g);
-        assertClose("winograd " + g, Ref.forward(in, w, bias, g), out, g.inPerGroup() * 9);
-        CONV.conv2dForward(out, in, w, null, g);
-        assertClose("winograd no bias " + g, Ref.forward(in, w, null, g), out, g.inPerGroup() * 9);
+        forwardMatchesReference(g);
         if (g.inPerGroup() % 8 == 0) { // the backward pass convolves with inC / groups output channels
             backwardInputMatchesReference(g);
         }
