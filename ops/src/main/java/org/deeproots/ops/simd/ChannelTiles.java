@@ -731,4 +731,186 @@ final class ChannelTiles {
         a19.intoArray(os, oBase + 19 * L);
     }
 
+    /**
+     * Copies an L x L block of channel-last tile output, os[src + i * srcStride + j] (position i, channel j), to
+     * out[dst + j * dstStride + i] + bias[b + j]: L vector loads, the transpose in registers by interleaving
+     * permutes, L vector stores (L gathers before).
+     */
+    static void transposeStore(float[] os, int src, int srcStride, float[] out, int dst, int dstStride, float[] bias,
+            int b) {
+        switch (L) {
+            case 16 -> transposeStore16(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 8 -> transposeStore8(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 4 -> transposeStore4(os, src, srcStride, out, dst, dstStride, bias, b);
+            default -> throw new IllegalStateException("no transposing store for " + L + " lanes");
+        }
+    }
+
+    /** 16 x 16 block (vectors of 16 lanes): the transpose by 4 rounds of interleaves. */
+    private static void transposeStore16(float[] os, int src, int srcStride, float[] out, int dst,
+            int dstStride, float[] bias, int b) {
+        FloatVector r0 = FloatVector.fromArray(S, os, src);
+        FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
+        FloatVector r3 = FloatVector.fromArray(S, os, src + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, os, src + 4 * srcStride);
+        FloatVector r5 = FloatVector.fromArray(S, os, src + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, os, src + 6 * srcStride);
+        FloatVector r7 = FloatVector.fromArray(S, os, src + 7 * srcStride);
+        FloatVector r8 = FloatVector.fromArray(S, os, src + 8 * srcStride);
+        FloatVector r9 = FloatVector.fromArray(S, os, src + 9 * srcStride);
+        FloatVector r10 = FloatVector.fromArray(S, os, src + 10 * srcStride);
+        FloatVector r11 = FloatVector.fromArray(S, os, src + 11 * srcStride);
+        FloatVector r12 = FloatVector.fromArray(S, os, src + 12 * srcStride);
+        FloatVector r13 = FloatVector.fromArray(S, os, src + 13 * srcStride);
+        FloatVector r14 = FloatVector.fromArray(S, os, src + 14 * srcStride);
+        FloatVector r15 = FloatVector.fromArray(S, os, src + 15 * srcStride);
+        FloatVector t0_0 = SimdConstants.ZIP_LO.selectFrom(r0, r8);
+        FloatVector t0_1 = SimdConstants.ZIP_HI.selectFrom(r0, r8);
+        FloatVector t0_2 = SimdConstants.ZIP_LO.selectFrom(r1, r9);
+        FloatVector t0_3 = SimdConstants.ZIP_HI.selectFrom(r1, r9);
+        FloatVector t0_4 = SimdConstants.ZIP_LO.selectFrom(r2, r10);
+        FloatVector t0_5 = SimdConstants.ZIP_HI.selectFrom(r2, r10);
+        FloatVector t0_6 = SimdConstants.ZIP_LO.selectFrom(r3, r11);
+        FloatVector t0_7 = SimdConstants.ZIP_HI.selectFrom(r3, r11);
+        FloatVector t0_8 = SimdConstants.ZIP_LO.selectFrom(r4, r12);
+        FloatVector t0_9 = SimdConstants.ZIP_HI.selectFrom(r4, r12);
+        FloatVector t0_10 = SimdConstants.ZIP_LO.selectFrom(r5, r13);
+        FloatVector t0_11 = SimdConstants.ZIP_HI.selectFrom(r5, r13);
+        FloatVector t0_12 = SimdConstants.ZIP_LO.selectFrom(r6, r14);
+        FloatVector t0_13 = SimdConstants.ZIP_HI.selectFrom(r6, r14);
+        FloatVector t0_14 = SimdConstants.ZIP_LO.selectFrom(r7, r15);
+        FloatVector t0_15 = SimdConstants.ZIP_HI.selectFrom(r7, r15);
+        FloatVector t1_0 = SimdConstants.ZIP_LO.selectFrom(t0_0, t0_8);
+        FloatVector t1_1 = SimdConstants.ZIP_HI.selectFrom(t0_0, t0_8);
+        FloatVector t1_2 = SimdConstants.ZIP_LO.selectFrom(t0_1, t0_9);
+        FloatVector t1_3 = SimdConstants.ZIP_HI.selectFrom(t0_1, t0_9);
+        FloatVector t1_4 = SimdConstants.ZIP_LO.selectFrom(t0_2, t0_10);
+        FloatVector t1_5 = SimdConstants.ZIP_HI.selectFrom(t0_2, t0_10);
+        FloatVector t1_6 = SimdConstants.ZIP_LO.selectFrom(t0_3, t0_11);
+        FloatVector t1_7 = SimdConstants.ZIP_HI.selectFrom(t0_3, t0_11);
+        FloatVector t1_8 = SimdConstants.ZIP_LO.selectFrom(t0_4, t0_12);
+        FloatVector t1_9 = SimdConstants.ZIP_HI.selectFrom(t0_4, t0_12);
+        FloatVector t1_10 = SimdConstants.ZIP_LO.selectFrom(t0_5, t0_13);
+        FloatVector t1_11 = SimdConstants.ZIP_HI.selectFrom(t0_5, t0_13);
+        FloatVector t1_12 = SimdConstants.ZIP_LO.selectFrom(t0_6, t0_14);
+        FloatVector t1_13 = SimdConstants.ZIP_HI.selectFrom(t0_6, t0_14);
+        FloatVector t1_14 = SimdConstants.ZIP_LO.selectFrom(t0_7, t0_15);
+        FloatVector t1_15 = SimdConstants.ZIP_HI.selectFrom(t0_7, t0_15);
+        FloatVector t2_0 = SimdConstants.ZIP_LO.selectFrom(t1_0, t1_8);
+        FloatVector t2_1 = SimdConstants.ZIP_HI.selectFrom(t1_0, t1_8);
+        FloatVector t2_2 = SimdConstants.ZIP_LO.selectFrom(t1_1, t1_9);
+        FloatVector t2_3 = SimdConstants.ZIP_HI.selectFrom(t1_1, t1_9);
+        FloatVector t2_4 = SimdConstants.ZIP_LO.selectFrom(t1_2, t1_10);
+        FloatVector t2_5 = SimdConstants.ZIP_HI.selectFrom(t1_2, t1_10);
+        FloatVector t2_6 = SimdConstants.ZIP_LO.selectFrom(t1_3, t1_11);
+        FloatVector t2_7 = SimdConstants.ZIP_HI.selectFrom(t1_3, t1_11);
+        FloatVector t2_8 = SimdConstants.ZIP_LO.selectFrom(t1_4, t1_12);
+        FloatVector t2_9 = SimdConstants.ZIP_HI.selectFrom(t1_4, t1_12);
+        FloatVector t2_10 = SimdConstants.ZIP_LO.selectFrom(t1_5, t1_13);
+        FloatVector t2_11 = SimdConstants.ZIP_HI.selectFrom(t1_5, t1_13);
+        FloatVector t2_12 = SimdConstants.ZIP_LO.selectFrom(t1_6, t1_14);
+        FloatVector t2_13 = SimdConstants.ZIP_HI.selectFrom(t1_6, t1_14);
+        FloatVector t2_14 = SimdConstants.ZIP_LO.selectFrom(t1_7, t1_15);
+        FloatVector t2_15 = SimdConstants.ZIP_HI.selectFrom(t1_7, t1_15);
+        FloatVector t3_0 = SimdConstants.ZIP_LO.selectFrom(t2_0, t2_8);
+        FloatVector t3_1 = SimdConstants.ZIP_HI.selectFrom(t2_0, t2_8);
+        FloatVector t3_2 = SimdConstants.ZIP_LO.selectFrom(t2_1, t2_9);
+        FloatVector t3_3 = SimdConstants.ZIP_HI.selectFrom(t2_1, t2_9);
+        FloatVector t3_4 = SimdConstants.ZIP_LO.selectFrom(t2_2, t2_10);
+        FloatVector t3_5 = SimdConstants.ZIP_HI.selectFrom(t2_2, t2_10);
+        FloatVector t3_6 = SimdConstants.ZIP_LO.selectFrom(t2_3, t2_11);
+        FloatVector t3_7 = SimdConstants.ZIP_HI.selectFrom(t2_3, t2_11);
+        FloatVector t3_8 = SimdConstants.ZIP_LO.selectFrom(t2_4, t2_12);
+        FloatVector t3_9 = SimdConstants.ZIP_HI.selectFrom(t2_4, t2_12);
+        FloatVector t3_10 = SimdConstants.ZIP_LO.selectFrom(t2_5, t2_13);
+        FloatVector t3_11 = SimdConstants.ZIP_HI.selectFrom(t2_5, t2_13);
+        FloatVector t3_12 = SimdConstants.ZIP_LO.selectFrom(t2_6, t2_14);
+        FloatVector t3_13 = SimdConstants.ZIP_HI.selectFrom(t2_6, t2_14);
+        FloatVector t3_14 = SimdConstants.ZIP_LO.selectFrom(t2_7, t2_15);
+        FloatVector t3_15 = SimdConstants.ZIP_HI.selectFrom(t2_7, t2_15);
+        t3_0.add(bias[b + 0]).intoArray(out, dst);
+        t3_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t3_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t3_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
+        t3_4.add(bias[b + 4]).intoArray(out, dst + 4 * dstStride);
+        t3_5.add(bias[b + 5]).intoArray(out, dst + 5 * dstStride);
+        t3_6.add(bias[b + 6]).intoArray(out, dst + 6 * dstStride);
+        t3_7.add(bias[b + 7]).intoArray(out, dst + 7 * dstStride);
+        t3_8.add(bias[b + 8]).intoArray(out, dst + 8 * dstStride);
+        t3_9.add(bias[b + 9]).intoArray(out, dst + 9 * dstStride);
+        t3_10.add(bias[b + 10]).intoArray(out, dst + 10 * dstStride);
+        t3_11.add(bias[b + 11]).intoArray(out, dst + 11 * dstStride);
+        t3_12.add(bias[b + 12]).intoArray(out, dst + 12 * dstStride);
+        t3_13.add(bias[b + 13]).intoArray(out, dst + 13 * dstStride);
+        t3_14.add(bias[b + 14]).intoArray(out, dst + 14 * dstStride);
+        t3_15.add(bias[b + 15]).intoArray(out, dst + 15 * dstStride);
+    }
+
+    /** 8 x 8 block (vectors of 8 lanes): the transpose by 3 rounds of interleaves. */
+    private static void transposeStore8(float[] os, int src, int srcStride, float[] out, int dst,
+            int dstStride, float[] bias, int b) {
+        FloatVector r0 = FloatVector.fromArray(S, os, src);
+        FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
+        FloatVector r3 = FloatVector.fromArray(S, os, src + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, os, src + 4 * srcStride);
+        FloatVector r5 = FloatVector.fromArray(S, os, src + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, os, src + 6 * srcStride);
+        FloatVector r7 = FloatVector.fromArray(S, os, src + 7 * srcStride);
+        FloatVector t0_0 = SimdConstants.ZIP_LO.selectFrom(r0, r4);
+        FloatVector t0_1 = SimdConstants.ZIP_HI.selectFrom(r0, r4);
+        FloatVector t0_2 = SimdConstants.ZIP_LO.selectFrom(r1, r5);
+        FloatVector t0_3 = SimdConstants.ZIP_HI.selectFrom(r1, r5);
+        FloatVector t0_4 = SimdConstants.ZIP_LO.selectFrom(r2, r6);
+        FloatVector t0_5 = SimdConstants.ZIP_HI.selectFrom(r2, r6);
+        FloatVector t0_6 = SimdConstants.ZIP_LO.selectFrom(r3, r7);
+        FloatVector t0_7 = SimdConstants.ZIP_HI.selectFrom(r3, r7);
+        FloatVector t1_0 = SimdConstants.ZIP_LO.selectFrom(t0_0, t0_4);
+        FloatVector t1_1 = SimdConstants.ZIP_HI.selectFrom(t0_0, t0_4);
+        FloatVector t1_2 = SimdConstants.ZIP_LO.selectFrom(t0_1, t0_5);
+        FloatVector t1_3 = SimdConstants.ZIP_HI.selectFrom(t0_1, t0_5);
+        FloatVector t1_4 = SimdConstants.ZIP_LO.selectFrom(t0_2, t0_6);
+        FloatVector t1_5 = SimdConstants.ZIP_HI.selectFrom(t0_2, t0_6);
+        FloatVector t1_6 = SimdConstants.ZIP_LO.selectFrom(t0_3, t0_7);
+        FloatVector t1_7 = SimdConstants.ZIP_HI.selectFrom(t0_3, t0_7);
+        FloatVector t2_0 = SimdConstants.ZIP_LO.selectFrom(t1_0, t1_4);
+        FloatVector t2_1 = SimdConstants.ZIP_HI.selectFrom(t1_0, t1_4);
+        FloatVector t2_2 = SimdConstants.ZIP_LO.selectFrom(t1_1, t1_5);
+        FloatVector t2_3 = SimdConstants.ZIP_HI.selectFrom(t1_1, t1_5);
+        FloatVector t2_4 = SimdConstants.ZIP_LO.selectFrom(t1_2, t1_6);
+        FloatVector t2_5 = SimdConstants.ZIP_HI.selectFrom(t1_2, t1_6);
+        FloatVector t2_6 = SimdConstants.ZIP_LO.selectFrom(t1_3, t1_7);
+        FloatVector t2_7 = SimdConstants.ZIP_HI.selectFrom(t1_3, t1_7);
+        t2_0.add(bias[b + 0]).intoArray(out, dst);
+        t2_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t2_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t2_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
+        t2_4.add(bias[b + 4]).intoArray(out, dst + 4 * dstStride);
+        t2_5.add(bias[b + 5]).intoArray(out, dst + 5 * dstStride);
+        t2_6.add(bias[b + 6]).intoArray(out, dst + 6 * dstStride);
+        t2_7.add(bias[b + 7]).intoArray(out, dst + 7 * dstStride);
+    }
+
+    /** 4 x 4 block (vectors of 4 lanes): the transpose by 2 rounds of interleaves. */
+    private static void transposeStore4(float[] os, int src, int srcStride, float[] out, int dst,
+            int dstStride, float[] bias, int b) {
+        FloatVector r0 = FloatVector.fromArray(S, os, src);
+        FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
+        FloatVector r3 = FloatVector.fromArray(S, os, src + 3 * srcStride);
+        FloatVector t0_0 = SimdConstants.ZIP_LO.selectFrom(r0, r2);
+        FloatVector t0_1 = SimdConstants.ZIP_HI.selectFrom(r0, r2);
+        FloatVector t0_2 = SimdConstants.ZIP_LO.selectFrom(r1, r3);
+        FloatVector t0_3 = SimdConstants.ZIP_HI.selectFrom(r1, r3);
+        FloatVector t1_0 = SimdConstants.ZIP_LO.selectFrom(t0_0, t0_2);
+        FloatVector t1_1 = SimdConstants.ZIP_HI.selectFrom(t0_0, t0_2);
+        FloatVector t1_2 = SimdConstants.ZIP_LO.selectFrom(t0_1, t0_3);
+        FloatVector t1_3 = SimdConstants.ZIP_HI.selectFrom(t0_1, t0_3);
+        t1_0.add(bias[b + 0]).intoArray(out, dst);
+        t1_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t1_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t1_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
+    }
+
 }

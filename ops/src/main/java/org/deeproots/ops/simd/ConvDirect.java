@@ -361,6 +361,19 @@ final class ConvDirect {
             int dst0 = ((yy / hv * p.oc() + ocg) * oh + y) * ow;
             int src0 = (compact ? vr * ow : r * p.wq()) * size;
             vr++;
+            if (ow >= L) {
+                // blocks of L positions x L channels transposed in registers; the last block of a row ends at its
+                // end, overlapping the one before (the overlapped outputs are written twice, identically)
+                float[] b = bias != null ? bias : SimdConstants.zeros(p.oc());
+                for (int jv = 0; jv < size; jv += L) {
+                    for (int x = 0; x < ow; x += L) {
+                        int xs = Math.min(x, ow - L);
+                        ChannelTiles.transposeStore(os, src0 + xs * size + jv, size, out, dst0 + jv * plane + xs,
+                                plane, b, ocg + jv);
+                    }
+                }
+                continue;
+            }
             for (int j = 0; j < size; j++) {
                 float bj = bias == null ? 0f : bias[ocg + j];
                 FloatVector b = FloatVector.broadcast(ConvTiles.S, bj);

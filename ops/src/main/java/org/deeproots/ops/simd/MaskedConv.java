@@ -41,7 +41,7 @@ final class MaskedConv {
 
     /** out (n, oc, h, w) = conv(in, weight) + bias for a plan where {@link #applies} holds; bias nullable. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p) {
-        float[] b = bias != null ? bias : zeros(p.oc());
+        float[] b = bias != null ? bias : SimdConstants.zeros(p.oc());
         Layout lay = layout(p);
         int hw = p.h() * p.w();
         int nv = lay.inOff.length;
@@ -80,23 +80,6 @@ final class MaskedConv {
                 s0 = s1;
             }
         });
-    }
-
-    private static volatile float[] zeros = new float[0];
-
-    /**
-     * A bias of zeros for layers without one. The tiles take a bias array always: a null test in them, profiled one
-     * way by the first C2 compile and taken the other way later (a model's layers with folded batch norm after a
-     * training or benchmark run without bias), deoptimised them, and the second compile boxed their vectors, 2-4x
-     * slower.
-     */
-    private static float[] zeros(int n) {
-        float[] z = zeros;
-        if (z.length < n) {
-            z = new float[n];
-            zeros = z;
-        }
-        return z;
     }
 
     /** Vectors per sub-band (a multiple of every tile width). */

@@ -22,6 +22,13 @@ final class SimdConstants {
 
     static final int BIT_SIZE = F_SPECIES.vectorBitSize();
 
+    /** Lane indexes of {@code selectFrom(a, b)} that interleave the low halves of a and b: a0 b0 a1 b1 ... */
+    static final FloatVector ZIP_LO = zip(0);
+    /** The same for the high halves. */
+    static final FloatVector ZIP_HI = zip(LANES / 2);
+
+    private static volatile float[] zeros = new float[0];
+
     private SimdConstants() {
     }
 
@@ -52,6 +59,28 @@ final class SimdConstants {
             s += v.lane(15);
         }
         return s;
+    }
+
+    /**
+     * At least n zeros, never written: the bias of layers without one, for kernels that take a bias array always
+     * (a null test inside a hot tile, profiled one way by C2's first compile and taken the other way later,
+     * deoptimised it, and the second compile boxed its vectors, 2-4x slower).
+     */
+    static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[n];
+            zeros = z;
+        }
+        return z;
+    }
+
+    private static FloatVector zip(int from) {
+        float[] idx = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            idx[i] = from + i / 2 + (i % 2) * LANES;
+        }
+        return FloatVector.fromArray(F_SPECIES, idx, 0);
     }
 
     private static VectorSpecies<Float> species(int bits) {

@@ -51,10 +51,8 @@ final class Winograd {
     /** Lane indexes of {@code selectFrom(a, b)} that keep the even (odd) lanes of a then b. */
     private static final FloatVector EVEN = stride2(0);
     private static final FloatVector ODD = stride2(1);
-    /** Lane indexes of {@code selectFrom(a, b)} that interleave the low halves of a and b: a0 b0 a1 b1 ... */
-    private static final FloatVector ZIP_LO = zip(0);
-    /** The same for the high halves. */
-    private static final FloatVector ZIP_HI = zip(L / 2);
+    private static final FloatVector ZIP_LO = SimdConstants.ZIP_LO;
+    private static final FloatVector ZIP_HI = SimdConstants.ZIP_HI;
     /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
     private static final float[] ZEROS = new float[R];
 
@@ -542,14 +540,6 @@ final class Winograd {
         float[] idx = new float[L];
         for (int i = 0; i < L; i++) {
             idx[i] = from + 2 * i;
-        }
-        return FloatVector.fromArray(S, idx, 0);
-    }
-
-    private static FloatVector zip(int from) {
-        float[] idx = new float[L];
-        for (int i = 0; i < L; i++) {
-            idx[i] = from + i / 2 + (i % 2) * L;
         }
         return FloatVector.fromArray(S, idx, 0);
     }

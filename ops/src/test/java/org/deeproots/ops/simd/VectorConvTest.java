@@ -67,6 +67,7 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 48, 48, 1, 6, 7, 3, 1, 0));
         list.add(ConvGeometry.of(1, 16, 16, 1, 5, 6, 3, 1, 2));
         list.add(ConvGeometry.of(2, 32, 32, 2, 9, 10, 3, 2, 1));
+        list.add(ConvGeometry.of(2, 32, 32, 2, 18, 17, 3, 1, 1)); // rows of 17: transposed blocks, the last overlapping
         // "same" stride-1 layers with few channels per group: the in-place masked tiles (planes crossing rows, tails
         // of 1-4 vectors, the last vector of a plane overlapping, 5x5 and 7x7 taps, batches spanning images)
         list.add(ConvGeometry.of(2, 16, 16, 16, 7, 7, 3, 1, 1));
