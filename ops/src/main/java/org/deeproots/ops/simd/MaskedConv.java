@@ -169,23 +169,44 @@ final class MaskedConv {
                              float[] w, int wBase, int wStride, float[] bias, int oc, float[] out, int size) {
         int wide = size == 1 ? 4 : 5;
         int j = j0;
+        if (wide == 5) {
+            // where the band splits exactly into tiles of 5 and 4 vectors (13 = 5 + 4 + 4: a 14x14 plane), run
+            // those rather than a last tile of 5 overlapping the one before (15 vectors computed for 13)
+            int n = j1 - j0;
+            for (int fives = n / 5; fives >= 0; fives--) {
+                if ((n - 5 * fives) % 4 == 0) {
+                    for (int t = 0; t < fives + (n - 5 * fives) / 4; t++) {
+                        int pv = t < fives ? 5 : 4;
+                        tile(in, xBase, hw, lay, j, pv, nTaps, icg, w, wBase, wStride, bias, oc, out, size);
+                        j += pv;
+                    }
+                    return;
+                }
+            }
+        }
         while (j < j1) {
             int left = j1 - j;
             int pv = left >= wide || j1 - j0 >= wide ? wide : left >= 4 || j1 - j0 >= 4 ? 4 : 1;
             int at = Math.min(j, j1 - pv); // the last tile of a band ends at j1, overlapping the one before
-            float[] x = in;
-            int xb = xBase;
-            // masked-off lanes may point outside the array only near its two ends: such tiles read a copy of their
-            // window with room around it (the masked loads would otherwise leave the compiled fast path)
-            int lo = xBase + lay.inOff[at] + lay.tapMin;
-            int hi = xBase + lay.inOff[at + pv - 1] + lay.tapMax + (icg - 1) * hw + L;
-            if (lo < 0 || hi > in.length) {
-                x = edgeCopy(in, lo, hi);
-                xb = xBase - lo;
-            }
-            MaskedTiles.tile(size, pv, x, xb, hw, lay.inOff, lay.outOff, lay.maskRow, at, lay.masks, lay.tapOff,
-                    nTaps, icg, w, wBase, wStride, bias, oc, out, hw);
+            tile(in, xBase, hw, lay, at, pv, nTaps, icg, w, wBase, wStride, bias, oc, out, size);
             j = at + pv;
         }
+    }
+
+    /** The tile of output channels oc..oc+size x vectors [at, at + pv). */
+    private static void tile(float[] in, int xBase, int hw, Layout lay, int at, int pv, int nTaps, int icg,
+                             float[] w, int wBase, int wStride, float[] bias, int oc, float[] out, int size) {
+        float[] x = in;
+        int xb = xBase;
+        // masked-off lanes may point outside the array only near its two ends: such tiles read a copy of their
+        // window with room around it (the masked loads would otherwise leave the compiled fast path)
+        int lo = xBase + lay.inOff[at] + lay.tapMin;
+        int hi = xBase + lay.inOff[at + pv - 1] + lay.tapMax + (icg - 1) * hw + L;
+        if (lo < 0 || hi > in.length) {
+            x = edgeCopy(in, lo, hi);
+            xb = xBase - lo;
+        }
+        MaskedTiles.tile(size, pv, x, xb, hw, lay.inOff, lay.outOff, lay.maskRow, at, lay.masks, lay.tapOff,
+                nTaps, icg, w, wBase, wStride, bias, oc, out, hw);
     }
 }
