@@ -26,7 +26,8 @@ import org.deeproots.ops.spi.LinearGeometry;
  * <p>Exceptions: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
  * as a plain GEMM in {@link Gemm1x1}, and their weight gradient as dot products in {@link Gemm1x1Grad}; 3x3
  * stride-1 convolutions with wide enough groups (forward and backward input) by Winograd's F(4x4, 3x3) in
- * {@link Winograd}, or F(2x2, 3x3) in {@link Winograd2x2} (forward) where a call has too few 4x4 tiles for it.
+ * {@link Winograd}, or F(2x2, 3x3) in {@link Winograd2x2} (forward) where a call has too few 4x4 tiles for it;
+ * depthwise 3x3 stride-1 forward passes plane by plane in place ({@link Depthwise}).
  */
 final class VectorConv {
     VectorConv() {
@@ -39,6 +40,10 @@ final class VectorConv {
         checkOptional("bias", bias, g.outC());
         if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
             Gemm1x1.forward(out, in, weight, bias, g);
+            return;
+        }
+        if (Depthwise.applies(g)) {
+            Depthwise.forward(out, in, weight, bias, g);
             return;
         }
         if (Winograd.applies(g)) {

@@ -68,6 +68,12 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 16, 16, 1, 5, 6, 3, 1, 2));
         list.add(ConvGeometry.of(2, 32, 32, 2, 9, 10, 3, 2, 1));
         list.add(ConvGeometry.of(2, 32, 32, 2, 18, 17, 3, 1, 1)); // rows of 17: transposed blocks, the last overlapping
+        // depthwise 3x3: rows of one vector (its first and last at once), of a vector and a bit (the last
+        // overlapping), several vectors, one-row images, batches
+        list.add(ConvGeometry.of(1, 16, 16, 16, 5, 16, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 24, 24, 24, 17, 19, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 8, 8, 8, 40, 33, 3, 1, 1));
+        list.add(ConvGeometry.of(1, 4, 4, 4, 1, 20, 3, 1, 1));
         // "same" stride-1 layers with few channels per group: the in-place masked tiles (planes crossing rows, tails
         // of 1-4 vectors, the last vector of a plane overlapping, 5x5 and 7x7 taps, batches spanning images)
         list.add(ConvGeometry.of(2, 16, 16, 16, 7, 7, 3, 1, 1));
