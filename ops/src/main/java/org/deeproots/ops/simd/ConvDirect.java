@@ -137,8 +137,9 @@ final class ConvDirect {
         if (p.opg() == L && rowsOf3(p)) {
             // one vector of channels per group, 3-wide taps: the tile that reuses its broadcasts across the row
             // (measured back to back, 64 channels 56x56, 4 groups, 2 threads: batch 1 234-241 against 158-163
-            // GFLOP/s for the masked position tiles, batch 10 227-229 against 144-153); not where the flat rows
-            // carry over 10% padding (128 channels 28x28, 8 groups: a tie)
+            // GFLOP/s for the masked position tiles, batch 10 227-229 against 144-153; 300-313 and 249-257 since
+            // the stores transpose in registers); not where the flat rows carry over 10% padding (128 channels
+            // 28x28, 8 groups: a tie)
             return !rowTiles(p) && positions >= 512;
         }
         if (p.opg() % (2 * L) != 0) {

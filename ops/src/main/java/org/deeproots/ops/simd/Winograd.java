@@ -82,7 +82,8 @@ final class Winograd {
      */
     static boolean applies(ConvGeometry g) {
         String m = mode;
-        if ("off".equals(m) || "small".equals(m) || g.kh() != 3 || g.kw() != 3 || g.stride() != 1 || g.outPerGroup() % R != 0) {
+        if ("off".equals(m) || "small".equals(m) || g.kh() != 3 || g.kw() != 3 || g.stride() != 1
+                || g.outPerGroup() % R != 0) {
             return false;
         }
         if ("on".equals(m)) {
