@@ -42,6 +42,7 @@ public final class DeeprootsSide {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (r.nextGaussian() * 0.1);
         }
+        kernels.freeze(w); // inference, as libtorch's side: packed weights are not re-checked every call
         return timer.time(() -> kernels.conv2dForward(out, in, w, null, g)).medianMsPerBatch();
     }
 
