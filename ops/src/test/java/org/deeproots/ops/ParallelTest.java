@@ -60,10 +60,10 @@ class ParallelTest {
         } finally {
             callers.shutdown();
         }
-        // calls spaced wider than the workers spin: they park and must be woken (and take part: in 5 calls of
+        // calls spaced wider than the workers spin: they park and must be woken (and take part: in 20 calls of
         // 2 ms, a worker runs some items)
         java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 20; round++) {
             Thread.sleep(3);
             AtomicIntegerArray seen = new AtomicIntegerArray(100);
             Parallel.forRange(100, i -> {
