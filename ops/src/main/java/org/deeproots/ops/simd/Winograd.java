@@ -3,6 +3,7 @@ package org.deeproots.ops.simd;
 import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.spi.ConvGeometry;
@@ -77,7 +78,8 @@ final class Winograd {
      * also at least 32 input and output channels per group and a vector of tiles. Measured with
      * {@code roots bench ops} (512 bits, 2 threads) on every ResNet-50 3x3 layer and group count, batch 1 and 10:
      * faster than the direct kernels by 1.2-2.7x wherever both hold; at 16 channels per group the transforms, which
-     * cost the same per channel whatever the group count, make it 5-40% slower; with 4 tiles (7x7 at batch 1) 3/4 of
+     * cost the same per channel whatever the group count, leave it level with them (since the columns 4 and 5 are
+     * permuted out of the staged rows: from 10% faster to 40% slower, run to run; before, 5-40% slower); with 4 tiles (7x7 at batch 1) 3/4 of
      * every vector is padding, and it is 1.2-3x slower.
      */
     static boolean applies(ConvGeometry g) {
@@ -89,7 +91,7 @@ final class Winograd {
         if ("on".equals(m)) {
             return true;
         }
-        return g.inPerGroup() >= 32 && g.outPerGroup() >= 32 && tiles(g) >= L;
+        return g.inPerGroup() >= 16 && g.outPerGroup() >= 16 && tiles(g) >= L;
     }
 
     /**
@@ -141,7 +143,7 @@ final class Winograd {
             transformWeights(u, weight, groups, icg, opg);
         }
 
-        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc);
+        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc, tw, ceilDiv(g.outH(), 4));
         int base = chunks * groups;
         if (base >= threads) {
             // an item per thread or more: each runs its three steps on thread-local buffers, in cache (at batch 1
@@ -184,13 +186,10 @@ final class Winograd {
      * transformed input in v from vb, (point, input channel, tile), and products in m from mb, (point, output
      * channel, tile), rows of tc tiles. The input and output of one channel pass through small staging buffers
      * in tile order (the rows of each tile's 6x6 input window, its 4x4 output), read and written a vector at a
-     * time, which stay in L1.
+     * time, which stay in L1. tw x th tiles per image.
      */
-    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc) {
-
-        int tw() {
-            return ceilDiv(g.outW(), 4);
-        }
+    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc,
+                        int tw, int th) {
 
         /**
          * Floats per point of an item's transformed input: icg rows of tc tiles and one cache line more, so that the
@@ -214,17 +213,13 @@ final class Winograd {
             return P * mPoint();
         }
 
-        int th() {
-            return ceilDiv(g.outH(), 4);
-        }
-
         /** Tiles of a chunk, rounded up to whole vectors. */
         int count(int chunk) {
-            return roundUp(rows(chunk) * tw(), L);
+            return roundUp(rows(chunk) * tw, L);
         }
 
         int rows(int chunk) {
-            return Math.min(rowsPerChunk, g.n() * th() - chunk * rowsPerChunk);
+            return Math.min(rowsPerChunk, g.n() * th - chunk * rowsPerChunk);
         }
 
         /** V for input channels [c0, c1). */
@@ -234,12 +229,11 @@ final class Winograd {
             int chunk = item / g.groups();
             int rows = rows(chunk);
             int count = count(chunk);
-            int tw = tw();
-            int th = th();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
-            // staging in tile order, per window row r: columns 0-3 of tile k at x[r * 4 tc + 4 k + j], columns 4 and
-            // 5 (the next tile's first two, or the row's last two) at x[24 tc + r * tc + k] and x[30 tc + r * tc + k]
+            // staging in tile order, per window row r: columns 0-3 of tile k at x[r * 4 tc + 4 k + j]; columns 4 and 5
+            // are the next tile's first two, read from there, except for the last tile of a tile row, whose two (the
+            // row's last two, or padding) are at x[24 tc + r * tc + k] and x[30 tc + r * tc + k]
             float[] x = ConvDirect.grow(s, 3, 36 * tc);
             // the padding is in the same places for every channel: zero once, then write only the image's values
             Arrays.fill(x, 0, 36 * tc, 0f);
@@ -247,6 +241,7 @@ final class Winograd {
             int iw = g.w();
             int pad = g.pad();
             int len = Math.max(0, Math.min(iw, 4 * tw - pad));
+            int col = 4 * tw - pad; // the first column after the last tile's first 4
             for (int ci = c0; ci < c1; ci++) {
                 int ch = grp * icg + ci;
                 for (int r = 0; r < rows; r++) {
@@ -263,16 +258,13 @@ final class Winograd {
                         } else {
                             System.arraycopy(in, src, x, dst, len);
                         }
-                        int e = 24 * tc + dy * tc + r * tw;
-                        for (int tx = 0; tx < tw; tx++) {
-                            int col = 4 * tx + 4 - pad;
-                            x[e + tx] = col >= 0 && col < iw ? in[src + col] : 0f;
-                            x[e + 6 * tc + tx] = col + 1 >= 0 && col + 1 < iw ? in[src + col + 1] : 0f;
-                        }
+                        int e = 24 * tc + dy * tc + r * tw + tw - 1;
+                        x[e] = col >= 0 && col < iw ? in[src + col] : 0f;
+                        x[e + 6 * tc] = col + 1 >= 0 && col + 1 < iw ? in[src + col + 1] : 0f;
                     }
                 }
                 for (int tv = 0; tv < count; tv += L) {
-                    inputTile(v, vb + ci * tc + tv, vPoint(), x, tc, tv, tmp);
+                    inputTile(v, vb + ci * tc + tv, vPoint(), x, tc, tv, rowEnds(tv, tw), tmp);
                 }
             }
         }
@@ -301,7 +293,6 @@ final class Winograd {
             int count = count(chunk);
             int oh = g.outH();
             int ow = g.outW();
-            int tw = tw();
             int mPoint = mPoint();
             float[][] s = SCRATCH.get();
             float[] tmp = ConvDirect.grow(s, 2, 2 * P * L);
@@ -315,10 +306,10 @@ final class Winograd {
                 // a tile row's tiles are consecutive, so each output row is one run of the staging
                 for (int r = 0; r < rows(chunk); r++) {
                     int tr = chunk * rowsPerChunk + r;
-                    int y0 = tr % th() * 4;
+                    int y0 = tr % th * 4;
                     for (int a = 0; a < 4 && y0 + a < oh; a++) {
                         System.arraycopy(y, a * 4 * tc + r * tw * 4, out,
-                                ((tr / th() * g.outC() + oc) * oh + y0 + a) * ow, ow);
+                                ((tr / th * g.outC() + oc) * oh + y0 + a) * ow, ow);
                     }
                 }
             }
@@ -344,12 +335,15 @@ final class Winograd {
 
     /**
      * V = B^T d B for the L tiles [k, k + L): each window row of L tiles read as 4 vectors (columns 0-3 of each
-     * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes, columns 4 and 5
-     * loaded as they are; d B into tmp, then B^T (d B) with point p = i * 6 + j of the result to
+     * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes; columns 4 and 5
+     * the same way from 4 floats on (the next tile's columns 0 and 1), except in the lanes of {@code rowEnds}, whose
+     * tile ends a tile row, which take the staged columns after the row's last tile; d B into tmp, then B^T (d B) with point p = i * 6 + j of the result to
      * v[vOff + p * vPoint]. The two passes repeat the arithmetic of B^T rather than share a method with vector
      * arguments: C2 boxes vectors passed to a call it does not inline, and it stops inlining after a few copies.
      */
-    private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int tc, int k, float[] tmp) {
+    private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int tc, int k, long rowEnds,
+                                  float[] tmp) {
+        VectorMask<Float> ends = VectorMask.fromLong(S, rowEnds);
         for (int r = 0; r < 6; r++) { // rows: d B
             int o = r * 4 * tc + 4 * k;
             FloatVector q0 = FloatVector.fromArray(S, x, o);
@@ -364,8 +358,15 @@ final class Winograd {
             FloatVector x1 = EVEN.selectFrom(o0, o1);
             FloatVector x2 = ODD.selectFrom(e0, e1);
             FloatVector x3 = ODD.selectFrom(o0, o1);
-            FloatVector x4 = FloatVector.fromArray(S, x, 24 * tc + r * tc + k);
-            FloatVector x5 = FloatVector.fromArray(S, x, 30 * tc + r * tc + k);
+            // columns 4 and 5: columns 0 and 1 of the next tiles, as the same permutes give them from 4 floats on
+            FloatVector n0 = FloatVector.fromArray(S, x, o + 4);
+            FloatVector n1 = FloatVector.fromArray(S, x, o + 4 + L);
+            FloatVector n2 = FloatVector.fromArray(S, x, o + 4 + 2 * L);
+            FloatVector n3 = FloatVector.fromArray(S, x, o + 4 + 3 * L);
+            FloatVector x4 = EVEN.selectFrom(EVEN.selectFrom(n0, n1), EVEN.selectFrom(n2, n3))
+                    .blend(FloatVector.fromArray(S, x, 24 * tc + r * tc + k), ends);
+            FloatVector x5 = EVEN.selectFrom(ODD.selectFrom(n0, n1), ODD.selectFrom(n2, n3))
+                    .blend(FloatVector.fromArray(S, x, 30 * tc + r * tc + k), ends);
             FloatVector a = x2.fma(NEG4, x4); // x4 - 4 x2
             FloatVector b = x1.fma(NEG4, x3); // x3 - 4 x1
             FloatVector e = x4.sub(x2);
@@ -431,6 +432,15 @@ final class Winograd {
             ZIP_LO.selectFrom(p1, p3).intoArray(y, o + 2 * L);
             ZIP_HI.selectFrom(p1, p3).intoArray(y, o + 3 * L);
         }
+    }
+
+    /** Bits of the lanes l < L whose tile k + l is the last of a row of tw tiles. */
+    private static long rowEnds(int k, int tw) {
+        long bits = 0;
+        for (int l = tw - 1 - k % tw; l < L; l += tw) {
+            bits |= 1L << l;
+        }
+        return bits;
     }
 
     /** The 1-D output transform A^T x of 6 vectors x_k = src[so + k * ss]; result e to dst[d0 + e * ds]. */
