@@ -75,12 +75,14 @@ final class Winograd {
 
     /**
      * True where {@link #forward} is used: 3x3, stride 1, output channels per group a multiple of 8; in auto mode
-     * also at least 32 input and output channels per group and a vector of tiles. Measured with
+     * also at least 16 input and output channels per group and a vector of tiles. Measured with
      * {@code roots bench ops} (512 bits, 2 threads) on every ResNet-50 3x3 layer and group count, batch 1 and 10:
-     * faster than the direct kernels by 1.2-2.7x wherever both hold; at 16 channels per group the transforms, which
-     * cost the same per channel whatever the group count, leave it level with them (since the columns 4 and 5 are
-     * permuted out of the staged rows: from 10% faster to 40% slower, run to run; before, 5-40% slower); with 4 tiles (7x7 at batch 1) 3/4 of
-     * every vector is padding, and it is 1.2-3x slower.
+     * faster than the direct kernels by 1.2-2.7x from 32 channels per group. At 16 (the transforms cost the same per
+     * channel whatever the group count) it is level with them at batch 1 and up to 1.2x faster at batch 10, and
+     * steadier from run to run (since the columns 4 and 5 are permuted out of the staged rows; before, 5-40% slower).
+     * Three alternations of JVMs, ms, direct against Winograd: 256 channels 14x14, 16 groups, batch 10, 0.69-0.81
+     * against 0.67-0.69; 64 channels 56x56, 4 groups, batch 10, 2.00-2.43 against 1.94-2.04. With 4 tiles (7x7 at
+     * batch 1) 3/4 of every vector is padding, and it is 1.2-3x slower.
      */
     static boolean applies(ConvGeometry g) {
         String m = mode;
@@ -96,11 +98,13 @@ final class Winograd {
 
     /**
      * As {@link #applies}, for weights made for one call (the input gradient's transposed filters), which are
-     * transformed on every call: in auto mode also at least 2 vectors of tiles. (At 256 channels 14x14, batch 1, 16
-     * tiles, transforming the filters took longer than the direct kernels' whole input gradient.)
+     * transformed on every call: in auto mode also at least 2 vectors of tiles and 32 channels per group (the rule
+     * before the forward's went down to 16; not measured below it). (At 256 channels 14x14, batch 1, 16 tiles,
+     * transforming the filters took longer than the direct kernels' whole input gradient.)
      */
     static boolean appliesUncached(ConvGeometry g) {
-        return applies(g) && ("on".equals(mode) || tiles(g) >= 2L * L);
+        return applies(g) && ("on".equals(mode)
+                || tiles(g) >= 2L * L && g.inPerGroup() >= 32 && g.outPerGroup() >= 32);
     }
 
     /** 4x4 output tiles of a call. */

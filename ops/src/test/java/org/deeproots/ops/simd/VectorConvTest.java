@@ -180,6 +180,18 @@ class VectorConvTest {
     }
 
     @Test
+    void winogradAutoRuleStartsAt16ChannelsPerGroupForward32Backward() {
+        ConvGeometry g16 = ConvGeometry.of(10, 256, 256, 16, 14, 14, 3, 1, 1); // 160 tiles
+        assertTrue(Winograd.applies(g16));
+        assertFalse(Winograd.appliesUncached(g16)); // the input gradient's transposed filters
+        assertFalse(Winograd.applies(ConvGeometry.of(10, 256, 256, 32, 14, 14, 3, 1, 1))); // 8 per group
+        assertFalse(Winograd.applies(ConvGeometry.of(10, 256, 240, 16, 14, 14, 3, 1, 1))); // 15 outputs per group
+        ConvGeometry g8 = ConvGeometry.of(10, 256, 256, 8, 14, 14, 3, 1, 1);
+        assertTrue(Winograd.applies(g8));
+        assertTrue(Winograd.appliesUncached(g8));
+    }
+
+    @Test
     void winograd2x2TakesOnlyCallsWithTooFewTilesForF4x4() {
         ConvGeometry res5 = ConvGeometry.of(1, 512, 512, 1, 7, 7, 3, 1, 1); // 4 tiles of 4x4: a vector at 128 bits
         assertEquals(!Winograd.applies(res5), Winograd2x2.applies(res5));
