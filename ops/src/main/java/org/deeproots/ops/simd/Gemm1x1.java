@@ -52,6 +52,12 @@ final class Gemm1x1 {
     private static final int MERGE_BELOW = 4 * TP;
     /** Merged input and output, per calling thread. */
     private static final ThreadLocal<float[][]> MERGED = ThreadLocal.withInitial(() -> new float[2][]);
+    /**
+     * The strided input gathered by {@link #gather}, per calling thread: a new array per call (8 MiB for ResNet-50's
+     * 256 -> 512 stride-2 layer at batch 10) cost allocation, zeroing and collections, and slowed those layers 3-8x
+     * in some runs.
+     */
+    private static final ThreadLocal<float[][]> GATHERED = ThreadLocal.withInitial(() -> new float[1][]);
     /** Packed panels of A, per calling thread. */
     private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[1][]);
 
@@ -133,14 +139,17 @@ final class Gemm1x1 {
         }
     }
 
-    /** The strided input positions, (n, inC, oh, ow). */
+    /**
+     * The strided input positions, (n, inC, oh, ow), in this thread's {@link #GATHERED} buffer (longer than that, and
+     * overwritten by the thread's next call).
+     */
     static float[] gather(float[] in, ConvGeometry g) {
         int oh = g.outH();
         int ow = g.outW();
         int s = g.stride();
         int h = g.h();
         int w = g.w();
-        float[] x = new float[g.n() * g.inC() * oh * ow];
+        float[] x = ConvDirect.grow(GATHERED.get(), 0, g.n() * g.inC() * oh * ow);
         Parallel.forRange(g.n() * g.inC(), row -> {
             int src = row * h * w;
             int dst = row * oh * ow;
@@ -213,7 +222,7 @@ final class Gemm1x1 {
         int apGrp = rows / R * R * depth;
         final int nb = pBlocks;
         final int nc = chunks;
-        float[] biasOrZero = bias != null ? bias : new float[groups * rows]; // the chains start from the bias
+        float[] biasOrZero = bias != null ? bias : SimdConstants.zeros(groups * rows); // the chains start from it
         Parallel.forRange(base * chunks, item -> {
             int chunk = item % nc;
             int block = (item / nc) % nb;
