@@ -395,85 +395,87 @@ final class VectorKernels implements Kernels {
 
     /**
      * Max pooling without argmax (inference; GoogLeNet's pools were scalar on 14x14 and 7x7 planes, too narrow for
-     * vectors along one row): each plane is copied into a buffer padded with -infinity to the rows and columns the
-     * windows read, and the stride-1 vertical, then horizontal, maxima run over that flat buffer, vectors crossing
-     * rows (what they mix across rows lands in padding columns, thrown away); every s-th row and column is kept.
-     * For stride 2 that computes 4x the outputs, still faster than the row-by-row path (measured: 832ch 14x14 9.5
-     * -> 3.7 ms, 480ch 28x28 11.2 -> 8.4 ms at batch 32; equal on 56x56 and 112x112). Math.max semantics, so a
-     * NaN propagates and the values equal the reference's.
+     * vectors along one row): planes are copied one after the other into a buffer padded with -infinity to the rows
+     * and columns the windows read, and the stride-1 vertical, then horizontal, maxima run over that whole flat
+     * buffer, vectors crossing rows and planes (what they mix across rows and planes lands in padding, thrown away);
+     * every s-th row and column is kept. For stride 2 that computes 4x the outputs, still faster than the row-by-row
+     * path (measured: 832ch 14x14 9.5 -> 3.7 ms, 480ch 28x28 11.2 -> 8.4 ms at batch 32; equal on 56x56 and
+     * 112x112). Planes of up to 128 padded floats (7x7) go many to a buffer, so that the loops' ends do not come
+     * once per plane; the loops run whole vectors into slack (no scalar tails). GoogLeNet root-16 at batch 32,
+     * alternating JVMs: 832ch 7x7 5.9-6.1 -> 3.2-3.3 ms, 192ch 56x56 stride 2 8.4-8.5 -> 7.2-7.4, 480ch 28x28 stride
+     * 2 5.5-5.6 -> 4.9-5.1; stacking the 14x14 planes too made them slower. Math.max semantics, so a NaN propagates
+     * and the values equal the reference's.
      */
     private static void maxPoolValuesFlat(float[] out, float[] in, PoolGeometry g) {
         int oh = g.outH(), ow = g.outW(), h = g.h(), w = g.w(), k = g.kernel(), s = g.stride(), pad = g.pad();
         int ph = (oh - 1) * s + k; // padded rows read
         int pw = (ow - 1) * s + k; // padded pitch
-        // positions whose stride-1 maxima are computed: rows of pw, of which every s-th row and column is kept
-        int flat = ((oh - 1) * s + 1) * pw;
+        int slot = ph * pw; // padded floats per plane
         int rowsIn = Math.min(h, ph - pad);
         int colsIn = Math.min(w, pw - pad);
         int planes = g.n() * g.c();
-        int per = Math.max(1, 4096 / (ph * pw)); // planes per work item: small planes in batches
+        // planes per work item (about POOL_FLOATS padded floats), and per buffer: small planes (7x7) many to a
+        // buffer; larger ones (14x14 and up) one by one, which measured faster for them
+        int per = Math.max(1, POOL_FLOATS / slot);
+        int stack = slot <= 128 ? per : 1;
         Parallel.forRange((planes + per - 1) / per, item -> {
-            for (int plane = item * per; plane < Math.min(planes, (item + 1) * per); plane++) {
-                maxPoolPlaneFlat(out, in, plane, oh, ow, h, w, k, s, pad, ph, pw, flat, rowsIn, colsIn);
+            for (int first = item * per; first < Math.min(planes, (item + 1) * per); first += stack) {
+                maxPoolPlanesFlat(out, in, first, Math.min(stack, planes - first), oh, ow, h, w, k, s, pad, ph, pw,
+                        rowsIn, colsIn);
             }
         });
     }
 
-    /** One plane of {@link #maxPoolValuesFlat}. */
-    private static void maxPoolPlaneFlat(float[] out, float[] in, int plane, int oh, int ow, int h, int w, int k,
-                                         int s, int pad, int ph, int pw, int flat, int rowsIn, int colsIn) {
+    /** Planes [first, first + np) of {@link #maxPoolValuesFlat}, one after the other in one padded buffer. */
+    private static void maxPoolPlanesFlat(float[] out, float[] in, int first, int np, int oh, int ow, int h, int w,
+                                          int k, int s, int pad, int ph, int pw, int rowsIn, int colsIn) {
+        int slot = ph * pw;
+        // positions whose stride-1 maxima are computed: all rows of the planes but the last plane's last k - 1
+        int flat = (np - 1) * slot + ((oh - 1) * s + 1) * pw;
+        int end = (flat + L - 1) / L * L; // whole vectors: the last reads and writes run into slack
         float[][] bufs = POOL_ROWS.get();
-        float[] p = ConvDirect.grow(bufs, 0, ph * pw + L); // (ph, pw) + slack for the last vector's shifted loads
-        float[] v = ConvDirect.grow(bufs, 1, flat + L);     // vertical maxima (oh, pw) + slack
-        java.util.Arrays.fill(p, 0, ph * pw + L, Float.NEGATIVE_INFINITY);
-        int inBase = plane * h * w;
-        for (int iy = 0; iy < rowsIn; iy++) {
-            System.arraycopy(in, inBase + iy * w, p, (pad + iy) * pw + pad, colsIn);
+        float[] p = ConvDirect.grow(bufs, 0, np * slot + 2 * L); // planes + slack for the vectors past flat
+        float[] v = ConvDirect.grow(bufs, 1, end + L + k);       // vertical maxima + slack for shifted loads
+        java.util.Arrays.fill(p, 0, np * slot + 2 * L, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < np; j++) {
+            int src = (first + j) * h * w;
+            int dst = j * slot + pad * pw + pad;
+            for (int iy = 0; iy < rowsIn; iy++, src += w, dst += pw) {
+                System.arraycopy(in, src, p, dst, colsIn);
+            }
         }
-        int i = 0;
-        for (; i + L <= flat; i += L) {
+        for (int i = 0; i < end; i += L) {
             FloatVector m = FloatVector.fromArray(S, p, i);
             for (int ky = 1; ky < k; ky++) {
                 m = m.max(FloatVector.fromArray(S, p, i + ky * pw));
             }
             m.intoArray(v, i);
         }
-        for (; i < flat; i++) {
-            float m = p[i];
-            for (int ky = 1; ky < k; ky++) {
-                m = Math.max(m, p[i + ky * pw]);
-            }
-            v[i] = m;
-        }
-        java.util.Arrays.fill(v, flat, flat + L, Float.NEGATIVE_INFINITY);
-        // horizontal maxima, written over p (no longer needed), then the valid columns copied out
-        i = 0;
-        for (; i + L <= flat; i += L) {
+        // horizontal maxima, written over p (no longer needed), then the kept rows and columns copied out
+        for (int i = 0; i < end; i += L) {
             FloatVector m = FloatVector.fromArray(S, v, i);
             for (int kx = 1; kx < k; kx++) {
                 m = m.max(FloatVector.fromArray(S, v, i + kx));
             }
             m.intoArray(p, i);
         }
-        for (; i < flat; i++) {
-            float m = v[i];
-            for (int kx = 1; kx < k && i + kx < flat + L; kx++) {
-                m = Math.max(m, v[i + kx]);
-            }
-            p[i] = m;
-        }
-        int outBase = plane * oh * ow;
-        for (int y = 0; y < oh; y++) {
-            if (s == 1) {
-                System.arraycopy(p, y * pw, out, outBase + y * ow, ow);
-            } else {
-                int src = y * s * pw;
-                for (int x = 0; x < ow; x++) {
-                    out[outBase + y * ow + x] = p[src + x * s];
+        for (int j = 0; j < np; j++) {
+            int outBase = (first + j) * oh * ow;
+            for (int y = 0; y < oh; y++) {
+                int src = j * slot + y * s * pw;
+                if (s == 1) {
+                    System.arraycopy(p, src, out, outBase + y * ow, ow);
+                } else {
+                    for (int x = 0; x < ow; x++) {
+                        out[outBase + y * ow + x] = p[src + x * s];
+                    }
                 }
             }
         }
     }
+
+    /** Padded floats of the planes one item of {@link #maxPoolValuesFlat} handles (its two buffers stay in L1). */
+    private static final int POOL_FLOATS = 4096;
 
     /** First output column whose window starts inside the input (x * s - pad >= 0). */
     private static int interiorStart(PoolGeometry g) {
