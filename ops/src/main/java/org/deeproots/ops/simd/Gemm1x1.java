@@ -351,7 +351,7 @@ final class Gemm1x1 {
      * caller in the JVM: once it has been taken, C2 compiles the out-of-range path into every kernel it inlines the
      * method into. {@link MaskedTiles}' masked loads never go out of range, and their compiled code with that path
      * ran 3-5x slower (256 channels 14x14, 16 groups, batch 10, after ResNet-50 models had run in the same JVM:
-     * 0.52-0.91 ms without, 2.3-3.0 ms with).
+     * 0.5-1.0 ms without, 2.2-3.0 ms with).
      */
     private static void stagedTail(float[] c, int ci, int cRow, float[] ap, int apBase, float[] a, int aBase,
             int aRow, int aCol, float[] b, int bi, int bRow, float[] bias, int biasBase, int r0, int r1,
