@@ -238,7 +238,9 @@ public final class Reproduction {
     static String timingMethod(TimingPlan p, double budgetSeconds, List<TimingRow> rows) {
         StringBuilder sb = new StringBuilder("Forward pass of the whole batch (inference mode, random weights, batch "
                 + "norm folded into the convolutions), ");
-        sb.append(p.warmup()).append(" untimed warm-up run(s), then ").append(p.minReps()).append(" to ")
+        sb.append(p.warmup()).append(" untimed warm-up run(s) of each variant and untimed rounds over them for about ")
+                .append(String.format(Locale.ROOT, "%.0f", p.secondsPerVariant()))
+                .append(" s, then ").append(p.minReps()).append(" to ")
                 .append(p.maxReps()).append(" timed runs taken in turns over the variants of a model (so load "
                         + "changes hit all variants alike; as many rounds as fit about ")
                 .append(String.format(Locale.ROOT, "%.0f", p.secondsPerVariant()))

@@ -42,7 +42,10 @@ public final class CpuTimings {
      * rounds (at least one, after the warm-up).
      */
     public List<TimingRow> run(TimingPlan plan, double budgetSeconds) {
-        ForwardTimer timer = new ForwardTimer(plan.warmup(), plan.minReps(), plan.maxReps(), plan.secondsPerVariant());
+        // untimed rounds for as long as one variant's timing budget first: with only the plan's warm-up runs, the JIT
+        // was still compiling kernels that some variants use when the timed rounds began
+        ForwardTimer timer = new ForwardTimer(plan.warmup(), plan.secondsPerVariant(), plan.minReps(), plan.maxReps(),
+                plan.secondsPerVariant());
         List<TimingRow> rows = new ArrayList<>();
         int done = 0;
         int total = plan.variantCount();

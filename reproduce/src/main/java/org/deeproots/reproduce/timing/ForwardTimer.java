@@ -130,8 +130,11 @@ public final class ForwardTimer {
     /**
      * Times several prepared forwards of one model in rounds (each round runs every forward once, in order), so
      * that a change in the machine's load hits all of them alike and their ratios stay fair. Each is warmed up
-     * first; the number of rounds fits {@code budgetSeconds} per forward, between {@code minReps} and
-     * {@code maxReps}, and is cut (to at least one) when the rounds would not fit {@code capSeconds}.
+     * first ({@code warmup} runs); then, with a warm-up time, untimed rounds run until that time has passed (at most
+     * a third of {@code capSeconds}), so that the JIT has compiled every forward's kernels, with the profiles of all
+     * of them, before any is timed. The number of timed rounds fits {@code budgetSeconds} per forward, between
+     * {@code minReps} and {@code maxReps}, and is cut (to at least one) when the rounds would not fit
+     * {@code capSeconds}.
      *
      * @return one measurement per forward, in the order given
      */
@@ -146,6 +149,15 @@ public final class ForwardTimer {
             }
             round += last;
         }
+        int warmed = warmup;
+        double warmLimit = Math.min(warmupSeconds, capSeconds / 3);
+        while ((nanoClock.getAsLong() - start) / 1e9 < warmLimit) {
+            round = 0;
+            for (ForwardEngine.Forward f : forwards) {
+                round += timeOnce(f);
+            }
+            warmed++;
+        }
         int reps = repsFor(round / k);
         double left = capSeconds * 1000.0 - (nanoClock.getAsLong() - start) / 1e6;
         if (reps * round > left) {
@@ -159,7 +171,7 @@ public final class ForwardTimer {
         }
         Measurement[] out = new Measurement[k];
         for (int i = 0; i < k; i++) {
-            out[i] = new Measurement(ms[i], warmup);
+            out[i] = new Measurement(ms[i], warmed);
         }
         return out;
     }

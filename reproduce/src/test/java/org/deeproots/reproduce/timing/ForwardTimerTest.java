@@ -97,6 +97,31 @@ class ForwardTimerTest {
     }
 
     @Test
+    void interleavedTimingWarmsUpInRoundsForTheWarmUpTime() {
+        AtomicLong now = new AtomicLong();
+        StringBuilder order = new StringBuilder();
+        ForwardEngine.Forward a = () -> {
+            order.append('a');
+            now.addAndGet(1_000_000_000L);
+        };
+        ForwardEngine.Forward b = () -> {
+            order.append('b');
+            now.addAndGet(2_000_000_000L);
+        };
+        // 1 warm-up run each (3 s), then untimed rounds of 3 s until 7 s have passed (2 more), then 1 timed round
+        ForwardTimer t = new ForwardTimer(1, 7, 1, 1, 1.5, now::get);
+        Measurement[] m = t.timeInterleaved(java.util.List.of(a, b), Double.POSITIVE_INFINITY);
+        assertEquals("abababab", order.toString());
+        assertEquals(3, m[0].warmup());
+        assertArrayEquals(new double[] {2000}, m[1].msPerBatch(), 1e-9);
+        // the warm-up rounds stop at a third of the cap: 12 s -> 4 s, so one round after the warm-up runs
+        order.setLength(0);
+        m = t.timeInterleaved(java.util.List.of(a, b), 12);
+        assertEquals("ababab", order.toString());
+        assertEquals(2, m[0].warmup());
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ForwardTimer(1, 3, 2, 1));
