@@ -75,14 +75,8 @@ class ForwardTimerTest {
         AtomicLong now = new AtomicLong();
         StringBuilder order = new StringBuilder();
         ForwardTimer t = new ForwardTimer(1, 1, 5, 1.5, now::get);
-        ForwardEngine.Forward a = () -> {
-            order.append('a');
-            now.addAndGet(1_000_000_000L);
-        };
-        ForwardEngine.Forward b = () -> {
-            order.append('b');
-            now.addAndGet(2_000_000_000L);
-        };
+        ForwardEngine.Forward a = named('a', 1, order, now);
+        ForwardEngine.Forward b = named('b', 2, order, now);
         // round = 3 s; budget 1.5 s per forward = 3 s for both: one round... with no cap
         Measurement[] m = t.timeInterleaved(java.util.List.of(a, b), Double.POSITIVE_INFINITY);
         assertEquals("abab", order.toString());
@@ -100,14 +94,8 @@ class ForwardTimerTest {
     void interleavedTimingWarmsUpInRoundsForTheWarmUpTime() {
         AtomicLong now = new AtomicLong();
         StringBuilder order = new StringBuilder();
-        ForwardEngine.Forward a = () -> {
-            order.append('a');
-            now.addAndGet(1_000_000_000L);
-        };
-        ForwardEngine.Forward b = () -> {
-            order.append('b');
-            now.addAndGet(2_000_000_000L);
-        };
+        ForwardEngine.Forward a = named('a', 1, order, now);
+        ForwardEngine.Forward b = named('b', 2, order, now);
         // 1 warm-up run each (3 s), then untimed rounds of 3 s until 7 s have passed (2 more), then 1 timed round
         ForwardTimer t = new ForwardTimer(1, 7, 1, 1, 1.5, now::get);
         Measurement[] m = t.timeInterleaved(java.util.List.of(a, b), Double.POSITIVE_INFINITY);
@@ -119,6 +107,14 @@ class ForwardTimerTest {
         m = t.timeInterleaved(java.util.List.of(a, b), 12);
         assertEquals("ababab", order.toString());
         assertEquals(2, m[0].warmup());
+    }
+
+    /** A forward that appends its name to order and advances the clock by the given seconds. */
+    private static ForwardEngine.Forward named(char name, long seconds, StringBuilder order, AtomicLong now) {
+        return () -> {
+            order.append(name);
+            now.addAndGet(seconds * 1_000_000_000L);
+        };
     }
 
     @Test
