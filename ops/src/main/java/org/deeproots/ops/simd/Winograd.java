@@ -341,8 +341,8 @@ final class Winograd {
      * V = B^T d B for the L tiles [k, k + L): each window row of L tiles read as 4 vectors (columns 0-3 of each
      * tile, in tile order) and split into one vector per column by two rounds of two-vector permutes; columns 4 and 5
      * the same way from 4 floats on (the next tile's columns 0 and 1), except in the lanes of {@code rowEnds}, whose
-     * tile ends a tile row, which take the staged columns after the row's last tile; d B into tmp, then B^T (d B) with point p = i * 6 + j of the result to
-     * v[vOff + p * vPoint]. The two passes repeat the arithmetic of B^T rather than share a method with vector
+     * tile ends a tile row, which take the staged columns after the row's last tile; d B into tmp, then B^T (d B)
+     * with point p = i * 6 + j of the result to v[vOff + p * vPoint]. The two passes repeat the arithmetic of B^T rather than share a method with vector
      * arguments: C2 boxes vectors passed to a call it does not inline, and it stops inlining after a few copies.
      */
     private static void inputTile(float[] v, int vOff, int vPoint, float[] x, int tc, int k, long rowEnds,
