@@ -1,6 +1,7 @@
 package org.deeproots.ops.simd;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.spi.ConvGeometry;
 
@@ -14,24 +15,46 @@ import org.deeproots.ops.spi.ConvGeometry;
  * transposed weights transformed for the call).
  *
  * <p>Weight gradient: dW[oc][ic][t] = sum over images and positions of dOut[oc][q] * x[ic][q + tap(t)], as dot
- * products along positions ({@link ConvTiles} {@code bw4x4}: 4 output channels x 4 (ic, tap) columns). The
- * input is laid out as in the forward pass (padded direct rows for stride 1, im2col planes for strides > 1) and
- * dOut in the same position layout with zeros at the garbage positions, for a chunk of images at a time. Work
- * items are (group, block of output channels, block of columns); each walks the positions in cache-sized
- * blocks, so the partial sums are added in a fixed order and the result does not depend on the thread count.
+ * products along positions ({@link WeightGradTiles}: 4 output channels x 6 (ic, tap) columns). The input is laid
+ * out as in the forward pass (padded direct rows for stride 1, im2col planes for strides > 1) and dOut in the same
+ * position layout with zeros at the garbage positions and up to a whole vector, for a chunk of images at a time.
+ * Work items are (group, block of {@value #OC_BLOCK} output channels, block of {@value #K_BLOCK} columns); each walks
+ * the positions in blocks of {@value #QBLOCK}, keeps one vector of partial sums per weight across the blocks
+ * and reduces its lanes once, at the end, so the sums are added in a fixed order and the result does not depend on
+ * the thread count. (Reducing the lanes after every block of 1024 positions took 55% of the time.)
  */
 final class ConvBackward {
     private static final int L = ConvTiles.L;
     private static final int SLACK = 12 * L;
-    /** Positions per block of the weight-gradient reduction. */
+    /**
+     * Positions per block of the weight-gradient reduction (64 channels 56x56 and 256 channels 14x14 at batch 10: 128
+     * positions 131-146 GFLOP/s, 256 158-162, 512 173-179, 1024 188-190, 2048 183-185).
+     */
     private static final int QBLOCK = 1024;
+    /**
+     * Output channels and (input channel, tap) columns per weight-gradient work item: columns in whole 4 x 6 tiles
+     * and whole trees of {@link SimdConstants#addLaneSums16} (with 36 columns, the 4 left to lane-by-lane sums took 30%
+     * of 512 channels 7x7 at batch 10).
+     */
+    private static final int OC_BLOCK = 16;
+    private static final int K_BLOCK = 48;
+    /**
+     * Per calling thread: the chunk's input and dOut in the position layout and the transposed im2col. New arrays per
+     * call (17 MiB for 64 channels 56x56 at batch 10) cost their zeroing and page faults on every call.
+     */
+    private static final ThreadLocal<float[][]> CHUNK = ThreadLocal.withInitial(() -> new float[3][]);
+    /** Per worker: an item's vector partial sums, (OC_BLOCK, K_BLOCK, L), or a tile of {@link #transposed}. */
+    private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][]);
     /** Floats of input + dOut buffers per image chunk. */
     private static final long CHUNK_FLOATS = 6L << 20;
     /**
      * Up to this many positions per call (and with >= 5 L columns and 4 output channels per group) the weight
-     * gradient runs as a transposed GEMM.
+     * gradient runs as a transposed GEMM. Since the tiles reduce their lanes once per item, they are faster from 256
+     * positions on (batch 1, 2 threads: 256 channels 14x14, 16x16 padded, 1.9-2.6x; NiN's 96 -> 192 5x5 at 16x16,
+     * 20x20 padded, 1.9-2.9x), and level or slower at 81 and 100 (7x7 and 8x8 padded) with few groups (0.87-1.0x;
+     * 1.1-1.5x with 8 and 32 groups).
      */
-    private static final int SMALL_POSITIONS = 512;
+    private static final int SMALL_POSITIONS = 128;
     private static final int[] TAP0 = {0};
 
     private ConvBackward() {
@@ -89,8 +112,9 @@ final class ConvBackward {
         int plane = p.planeLength(rows, SLACK);
         int nq = rows * p.wq();
         int dPlane = ConvPlan.roundUp(nq, L);
-        float[] xs = new float[p.c() * plane]; // (c, plane): padded rows or im2col taps
-        float[] ds = new float[p.oc() * dPlane]; // (oc, positions), zeros at garbage positions
+        float[][] buffers = CHUNK.get();
+        float[] xs = ConvDirect.grow(buffers, 0, p.c() * plane); // (c, plane): padded rows or im2col taps
+        float[] ds = ConvDirect.grow(buffers, 1, p.oc() * dPlane); // (oc, positions), zeros at garbage positions
         int fillItems = p.c() + p.oc();
         Parallel.forRange(fillItems, i -> {
             if (i < p.c()) {
@@ -115,46 +139,64 @@ final class ConvBackward {
             transposed(dW, ds, dPlane, xs, plane, koff, p, nq);
             return;
         }
-        int ocBlock = 16;
-        int kBlock = 36;
-        int ocBlocks = (opg + ocBlock - 1) / ocBlock;
-        int kBlocks = (k + kBlock - 1) / kBlock;
+        int ocBlocks = (opg + OC_BLOCK - 1) / OC_BLOCK;
+        int kBlocks = (k + K_BLOCK - 1) / K_BLOCK;
+        int accRow = K_BLOCK * L;
         Parallel.forRange(p.groups() * ocBlocks * kBlocks, item -> {
             int kb = item % kBlocks;
             int ob = (item / kBlocks) % ocBlocks;
             int grp = item / (kBlocks * ocBlocks);
-            int o0 = ob * ocBlock;
-            int o1 = Math.min(opg, o0 + ocBlock);
-            int k0 = kb * kBlock;
-            int k1 = Math.min(k, k0 + kBlock);
+            int o0 = ob * OC_BLOCK;
+            int o1 = Math.min(opg, o0 + OC_BLOCK);
+            int k0 = kb * K_BLOCK;
+            int k1 = Math.min(k, k0 + K_BLOCK);
             int xg = grp * icg * plane;
-            for (int q0 = 0; q0 < nq; q0 += QBLOCK) {
-                int len = Math.min(QBLOCK, nq - q0);
-                int o = o0;
-                for (; o + 4 <= o1; o += 4) {
+            float[] acc = ConvDirect.grow(ACC.get(), 0, OC_BLOCK * accRow);
+            Arrays.fill(acc, 0, OC_BLOCK * accRow, 0f);
+            // whole vectors up to dPlane: ds is zero beyond the chunk's positions, and each x window stays in its plane
+            for (int q0 = 0; q0 < dPlane; q0 += QBLOCK) {
+                int len = Math.min(QBLOCK, dPlane - q0);
+                for (int o = o0; o < o1; ) {
+                    boolean quad = o + 4 <= o1; // 4 output channels per tile, then one by one
                     int dBase = (grp * opg + o) * dPlane + q0;
-                    int dwRow = (grp * opg + o) * k;
-                    int kk = k0;
-                    for (; kk + 4 <= k1; kk += 4) {
-                        ConvTiles.bw4x4(ds, dBase, dPlane, xs, xg + koff[kk] + q0, xg + koff[kk + 1] + q0,
-                                xg + koff[kk + 2] + q0, xg + koff[kk + 3] + q0, len, dW, dwRow + kk, k, 1);
-                    }
-                    for (; kk < k1; kk++) {
-                        ConvTiles.bw4x1(ds, dBase, dPlane, xs, xg + koff[kk] + q0, len, dW, dwRow + kk, k, 1);
-                    }
-                }
-                for (; o < o1; o++) {
-                    int dBase = (grp * opg + o) * dPlane + q0;
-                    int dwRow = (grp * opg + o) * k;
+                    int ai = (o - o0) * accRow;
+                    int x0 = xg + q0;
                     int kk = k0;
                     for (; kk + 6 <= k1; kk += 6) {
-                        ConvTiles.bw1x6(ds, dBase, dPlane, xs, xg + koff[kk] + q0, xg + koff[kk + 1] + q0,
-                                xg + koff[kk + 2] + q0, xg + koff[kk + 3] + q0, xg + koff[kk + 4] + q0,
-                                xg + koff[kk + 5] + q0, len, dW, dwRow + kk, k, 1);
+                        int a = ai + (kk - k0) * L;
+                        if (quad) {
+                            WeightGradTiles.a4x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
+                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
+                                    x0 + koff[kk + 5], len);
+                        } else {
+                            WeightGradTiles.a1x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
+                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
+                                    x0 + koff[kk + 5], len);
+                        }
                     }
                     for (; kk < k1; kk++) {
-                        ConvTiles.bw1x1(ds, dBase, dPlane, xs, xg + koff[kk] + q0, len, dW, dwRow + kk, k, 1);
+                        int a = ai + (kk - k0) * L;
+                        if (quad) {
+                            WeightGradTiles.a4x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len);
+                        } else {
+                            WeightGradTiles.a1x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len);
+                        }
                     }
+                    o += quad ? 4 : 1;
+                }
+            }
+            for (int o = o0; o < o1; o++) {
+                int dwRow = (grp * opg + o) * k;
+                int ai = (o - o0) * accRow;
+                int kk = k0;
+                if (L == 16) { // 16 weights' sums at a time
+                    for (; kk + 16 <= k1; kk += 16) {
+                        SimdConstants.addLaneSums16(acc, ai + (kk - k0) * L, dW, dwRow + kk);
+                    }
+                }
+                for (; kk < k1; kk++) {
+                    dW[dwRow + kk] += SimdConstants.sumLanes(
+                            FloatVector.fromArray(ConvTiles.S, acc, ai + (kk - k0) * L));
                 }
             }
         });
@@ -172,7 +214,8 @@ final class ConvBackward {
         int k = koff.length;
         int kTile = 5 * L;
         int kp = ConvPlan.roundUp(k, kTile);
-        float[] xt = new float[p.groups() * nq * kp]; // (groups, q, kp): the group's im2col, transposed
+        // (groups, q, kp): the group's im2col, transposed
+        float[] xt = ConvDirect.grow(CHUNK.get(), 2, p.groups() * nq * kp);
         Parallel.forRange(p.groups() * nq, gq -> {
             int grp = gq / nq;
             int q = gq % nq;
@@ -191,7 +234,7 @@ final class ConvBackward {
             int k0 = kt * kTile;
             int o0 = ot * 4;
             int rowsHere = Math.min(4, opg - o0);
-            float[] tile = new float[4 * kTile]; // (4, kTile)
+            float[] tile = ConvDirect.grow(ACC.get(), 0, 4 * kTile); // (4, kTile), overwritten
             int xBase = grp * nq * kp + k0;
             int oc0 = grp * opg + o0;
             if (rowsHere == 4) {
@@ -211,7 +254,10 @@ final class ConvBackward {
         });
     }
 
-    /** dOut channel oc of the chunk in the plan's position layout, zeros at garbage positions. */
+    /**
+     * dOut channel oc of the chunk in the plan's position layout, dPlane floats: zeros at garbage positions and after
+     * the last position (ds is reused between calls).
+     */
     private static void fillDOut(float[] ds, int dPlane, float[] dOut, ConvPlan p, int oc, int y0, int rows) {
         int oh = p.oh();
         int ow = p.ow();
@@ -224,9 +270,12 @@ final class ConvBackward {
             int dst = base + r * wq;
             if (y < oh) {
                 System.arraycopy(dOut, ((img * p.oc() + oc) * oh + y) * ow, ds, dst, ow);
+                Arrays.fill(ds, dst + ow, dst + wq, 0f);
+            } else {
+                Arrays.fill(ds, dst, dst + wq, 0f);
             }
-            // columns ow..wq stay zero (fresh buffer)
         }
+        Arrays.fill(ds, base + rows * wq, base + dPlane, 0f);
     }
 
     static void biasGrad(float[] dBias, float[] dOut, ConvGeometry g) {
