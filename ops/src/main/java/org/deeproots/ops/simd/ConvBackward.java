@@ -167,19 +167,30 @@ final class ConvBackward {
                         if (quad) {
                             WeightGradTiles.a4x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
                                     x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
-                                    x0 + koff[kk + 5], len);
+                                    x0 + koff[kk + 5], len, 1, 0, 0);
                         } else {
                             WeightGradTiles.a1x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
                                     x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
-                                    x0 + koff[kk + 5], len);
+                                    x0 + koff[kk + 5], len, 1, 0, 0);
                         }
+                    }
+                    if (kk + 4 <= k1) {
+                        int a = ai + (kk - k0) * L;
+                        if (quad) {
+                            WeightGradTiles.a4x4(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
+                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], len, 1, 0, 0);
+                        } else {
+                            WeightGradTiles.a1x4(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
+                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], len, 1, 0, 0);
+                        }
+                        kk += 4;
                     }
                     for (; kk < k1; kk++) {
                         int a = ai + (kk - k0) * L;
                         if (quad) {
-                            WeightGradTiles.a4x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len);
+                            WeightGradTiles.a4x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len, 1, 0, 0);
                         } else {
-                            WeightGradTiles.a1x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len);
+                            WeightGradTiles.a1x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len, 1, 0, 0);
                         }
                     }
                     o += quad ? 4 : 1;
