@@ -39,12 +39,15 @@ final class Winograd2x2 {
 
     /**
      * True where {@link #forward} is used: 3x3, stride 1, output channels per group a multiple of 8; in auto mode
-     * ({@code -Ddeeproots.conv.winograd}) also at least 256 input and output channels per group and too few tiles
-     * for F(4x4) ({@link Winograd#applies} false); forced with the mode "small"; never with "on" (F(4x4) everywhere)
+     * ({@code -Ddeeproots.conv.winograd}) also at least 256 input and output channels per group (or 128 with 512 input
+     * channels) and too few tiles for F(4x4) ({@link Winograd#applies} false); forced with the mode "small"; never with "on" (F(4x4) everywhere)
      * or "off". Measured at 512 channels 7x7, batch 1, 2 threads, frozen weights, against the direct kernels, back
      * to back: 1 group 190-194 -> 333-343 GFLOP/s, 2 groups 211 -> 304-310; 4 groups (128 channels per group) a
-     * tie, 8 groups 1.5x slower (the products are too small for their per-call costs). The transformed filters
-     * (16/9 of the weights) are streamed from memory once per call, which is what limits it.
+     * tie then, 1.07x faster since (0.249-0.254 -> 0.232-0.237 ms, two alternations), 8 groups 1.5x slower (the
+     * products are too small for their per-call costs). Hence also from 128 channels per group when the layer has
+     * 512 input channels: with fewer it was level (256 channels, 2 groups) or slower (128 channels, one group: 0.063
+     * -> 0.078 ms). The transformed filters (16/9 of the weights) are streamed from memory once per call, which is
+     * what limits it.
      */
     static boolean applies(ConvGeometry g) {
         String m = Winograd.mode;
@@ -54,7 +57,8 @@ final class Winograd2x2 {
         if ("small".equals(m)) {
             return true;
         }
-        return "auto".equals(m) && g.inPerGroup() >= 256 && g.outPerGroup() >= 256 && !Winograd.applies(g);
+        int perGroup = Math.min(g.inPerGroup(), g.outPerGroup());
+        return "auto".equals(m) && (perGroup >= 256 || perGroup >= 128 && g.inC() >= 512) && !Winograd.applies(g);
     }
 
     /** out (n, outC, outH, outW) = conv(in, weight) + bias where the shape conditions of {@link #applies} hold. */
