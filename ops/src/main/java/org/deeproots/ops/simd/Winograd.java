@@ -320,7 +320,7 @@ final class Winograd {
                     for (int a = 0; a < 4 && y0 + a < oh; a++) {
                         int src = a * 4 * tc + r * tw * 4;
                         int dst = ((tr / th * g.outC() + oc) * oh + y0 + a) * ow;
-                        if (ow <= L && dst + L <= out.length) { // as the input rows
+                        if (ow <= L && src + L <= y.length && dst + L <= out.length) { // as the input rows
                             FloatVector.fromArray(S, y, src, rowMask).intoArray(out, dst, rowMask);
                         } else {
                             System.arraycopy(y, src, out, dst, ow);
