@@ -38,16 +38,23 @@ final class Winograd2x2 {
     }
 
     /**
+     * Multiply-adds per output position below which F(2x2) does not pay (input channels x output channels per group;
+     * 192 x 192).
+     */
+    private static final long MIN_PRODUCTS = 192 * 192;
+
+    /**
      * True where {@link #forward} is used: 3x3, stride 1, output channels per group a multiple of 8; in auto mode
-     * ({@code -Ddeeproots.conv.winograd}) also at least 256 input and output channels per group (or 128 with 512 input
-     * channels) and too few tiles for F(4x4) ({@link Winograd#applies} false); forced with the mode "small"; never with "on" (F(4x4) everywhere)
-     * or "off". Measured at 512 channels 7x7, batch 1, 2 threads, frozen weights, against the direct kernels, back
-     * to back: 1 group 190-194 -> 333-343 GFLOP/s, 2 groups 211 -> 304-310; 4 groups (128 channels per group) a
-     * tie then, 1.07x faster since (0.249-0.254 -> 0.232-0.237 ms, two alternations), 8 groups 1.5x slower (the
-     * products are too small for their per-call costs). Hence also from 128 channels per group when the layer has
-     * 512 input channels: with fewer it was level (256 channels, 2 groups) or slower (128 channels, one group: 0.063
-     * -> 0.078 ms). The transformed filters (16/9 of the weights) are streamed from memory once per call, which is
-     * what limits it.
+     * ({@code -Ddeeproots.conv.winograd}) also at least 128 input and output channels per group, at least
+     * {@link #MIN_PRODUCTS} multiply-adds per output position, and too few tiles for F(4x4) ({@link Winograd#applies}
+     * false); forced with the mode "small"; never with "on" (F(4x4) everywhere) or "off". The products must be large
+     * enough for their per-call costs (the transformed filters, 16/9 of the weights, are streamed from memory once per
+     * call). Batch 1, 7x7, 2 threads, frozen weights, direct kernels against F(2x2), two alternations of JVMs, ms:
+     * 512 channels 1.095-1.101 -> 0.564 (the direct kernels forced with {@code off}); 512 at 4 groups (128 per
+     * group) 0.249-0.254 -> 0.232-0.237; GoogLeNet's 192 -> 384 0.299-0.300 -> 0.187-0.189 and 160 -> 320 0.200-0.201
+     * -> 0.146-0.147; 192 -> 192 0.144-0.145 -> 0.122-0.123. Level or slower below the threshold: 160 -> 160
+     * 0.099 -> 0.097-0.099, 256 at 2 groups 0.126-0.127 -> 0.128-0.129, 128 -> 128 0.063 -> 0.078; 512 at 8 groups
+     * (64 per group) 1.5x slower.
      */
     static boolean applies(ConvGeometry g) {
         String m = Winograd.mode;
@@ -58,7 +65,8 @@ final class Winograd2x2 {
             return true;
         }
         int perGroup = Math.min(g.inPerGroup(), g.outPerGroup());
-        return "auto".equals(m) && (perGroup >= 256 || perGroup >= 128 && g.inC() >= 512) && !Winograd.applies(g);
+        return "auto".equals(m) && perGroup >= 128 && (long) g.inC() * g.outPerGroup() >= MIN_PRODUCTS
+                && !Winograd.applies(g);
     }
 
     /** out (n, outC, outH, outW) = conv(in, weight) + bias where the shape conditions of {@link #applies} hold. */

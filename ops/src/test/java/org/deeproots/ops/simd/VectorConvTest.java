@@ -197,8 +197,12 @@ class VectorConvTest {
         assertEquals(!Winograd.applies(res5), Winograd2x2.applies(res5));
         assertEquals(ConvTiles.L > 4, Winograd2x2.applies(res5));
         assertFalse(Winograd2x2.applies(ConvGeometry.of(10, 512, 512, 1, 7, 7, 3, 1, 1))); // F(4x4) there
-        // 128 channels per group: only with 512 input channels (the same as F(4x4) at 128 bits: 4 tiles fill a vector)
+        // from 128 channels per group and 192 x 192 multiply-adds per position (at 128 bits F(4x4) takes them: 4
+        // tiles fill a vector)
         assertEquals(ConvTiles.L > 4, Winograd2x2.applies(ConvGeometry.of(1, 512, 512, 4, 7, 7, 3, 1, 1)));
+        assertEquals(ConvTiles.L > 4, Winograd2x2.applies(ConvGeometry.of(1, 192, 384, 1, 7, 7, 3, 1, 1)));
+        assertEquals(ConvTiles.L > 4, Winograd2x2.applies(ConvGeometry.of(1, 160, 320, 1, 7, 7, 3, 1, 1)));
+        assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 160, 160, 1, 7, 7, 3, 1, 1)));
         assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 256, 256, 2, 7, 7, 3, 1, 1)));
         assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 128, 128, 1, 7, 7, 3, 1, 1)));
         assertFalse(Winograd2x2.applies(ConvGeometry.of(1, 512, 512, 8, 7, 7, 3, 1, 1))); // 64 channels per group
