@@ -158,59 +158,62 @@ final class ConvBackward {
                 int len = Math.min(QBLOCK, dPlane - q0);
                 for (int o = o0; o < o1; ) {
                     boolean quad = o + 4 <= o1; // 4 output channels per tile, then one by one
-                    int dBase = (grp * opg + o) * dPlane + q0;
-                    int ai = (o - o0) * accRow;
-                    int x0 = xg + q0;
-                    int kk = k0;
-                    for (; kk + 6 <= k1; kk += 6) {
-                        int a = ai + (kk - k0) * L;
-                        if (quad) {
-                            WeightGradTiles.a4x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
-                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
-                                    x0 + koff[kk + 5], len, 1, 0, 0);
-                        } else {
-                            WeightGradTiles.a1x6(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
-                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], x0 + koff[kk + 4],
-                                    x0 + koff[kk + 5], len, 1, 0, 0);
-                        }
-                    }
-                    if (kk + 4 <= k1) {
-                        int a = ai + (kk - k0) * L;
-                        if (quad) {
-                            WeightGradTiles.a4x4(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
-                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], len, 1, 0, 0);
-                        } else {
-                            WeightGradTiles.a1x4(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk],
-                                    x0 + koff[kk + 1], x0 + koff[kk + 2], x0 + koff[kk + 3], len, 1, 0, 0);
-                        }
-                        kk += 4;
-                    }
-                    for (; kk < k1; kk++) {
-                        int a = ai + (kk - k0) * L;
-                        if (quad) {
-                            WeightGradTiles.a4x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len, 1, 0, 0);
-                        } else {
-                            WeightGradTiles.a1x1(acc, a, accRow, ds, dBase, dPlane, xs, x0 + koff[kk], len, 1, 0, 0);
-                        }
-                    }
+                    columns(acc, (o - o0) * accRow, accRow, quad, ds, (grp * opg + o) * dPlane + q0, dPlane, xs,
+                            xg + q0, koff, k0, k1, len, 1, 0, 0);
                     o += quad ? 4 : 1;
                 }
             }
             for (int o = o0; o < o1; o++) {
-                int dwRow = (grp * opg + o) * k;
-                int ai = (o - o0) * accRow;
-                int kk = k0;
-                if (L == 16) { // 16 weights' sums at a time
-                    for (; kk + 16 <= k1; kk += 16) {
-                        SimdConstants.addLaneSums16(acc, ai + (kk - k0) * L, dW, dwRow + kk);
-                    }
-                }
-                for (; kk < k1; kk++) {
-                    dW[dwRow + kk] += SimdConstants.sumLanes(
-                            FloatVector.fromArray(ConvTiles.S, acc, ai + (kk - k0) * L));
-                }
+                SimdConstants.addLaneSums(acc, (o - o0) * accRow, dW, (grp * opg + o) * k + k0, k1 - k0);
             }
         });
+    }
+
+    /**
+     * acc += 4 rows of d (quad) or one, against the columns [k0, k1) of x, column kk at x[xBase + xoff[kk] + q]:
+     * {@link WeightGradTiles} of 6 columns, then one of 4, then single columns; the sums of row i and column kk at
+     * acc[ai + i * accRow + (kk - k0) * L]. Shared with {@link Gemm1x1Grad} (its columns are input channel rows).
+     */
+    static void columns(float[] acc, int ai, int accRow, boolean quad, float[] d, int dBase, int dStride, float[] x,
+            int xBase, int[] xoff, int k0, int k1, int len, int runs, int dRun, int xRun) {
+        int kk = k0;
+        for (; kk + 6 <= k1; kk += 6) {
+            int a = ai + (kk - k0) * L;
+            int x0 = xBase + xoff[kk];
+            int x1 = xBase + xoff[kk + 1];
+            int x2 = xBase + xoff[kk + 2];
+            int x3 = xBase + xoff[kk + 3];
+            int x4 = xBase + xoff[kk + 4];
+            int x5 = xBase + xoff[kk + 5];
+            if (quad) {
+                WeightGradTiles.a4x6(acc, a, accRow, d, dBase, dStride, x, x0, x1, x2, x3, x4, x5, len, runs, dRun,
+                        xRun);
+            } else {
+                WeightGradTiles.a1x6(acc, a, accRow, d, dBase, dStride, x, x0, x1, x2, x3, x4, x5, len, runs, dRun,
+                        xRun);
+            }
+        }
+        if (kk + 4 <= k1) {
+            int a = ai + (kk - k0) * L;
+            int x0 = xBase + xoff[kk];
+            int x1 = xBase + xoff[kk + 1];
+            int x2 = xBase + xoff[kk + 2];
+            int x3 = xBase + xoff[kk + 3];
+            if (quad) {
+                WeightGradTiles.a4x4(acc, a, accRow, d, dBase, dStride, x, x0, x1, x2, x3, len, runs, dRun, xRun);
+            } else {
+                WeightGradTiles.a1x4(acc, a, accRow, d, dBase, dStride, x, x0, x1, x2, x3, len, runs, dRun, xRun);
+            }
+            kk += 4;
+        }
+        for (; kk < k1; kk++) {
+            int a = ai + (kk - k0) * L;
+            if (quad) {
+                WeightGradTiles.a4x1(acc, a, accRow, d, dBase, dStride, x, xBase + xoff[kk], len, runs, dRun, xRun);
+            } else {
+                WeightGradTiles.a1x1(acc, a, accRow, d, dBase, dStride, x, xBase + xoff[kk], len, runs, dRun, xRun);
+            }
+        }
     }
 
     /**
@@ -302,11 +305,11 @@ final class ConvBackward {
 
     /** Sum of a[from .. from + len): vector body, scalar tail. */
     static float sum(float[] a, int from, int len) {
-        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(ConvTiles.S);
+        FloatVector acc = FloatVector.zero(ConvTiles.S);
         int bound = ConvTiles.S.loopBound(len);
         int i = 0;
         for (; i < bound; i += L) {
-            acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(ConvTiles.S, a, from + i));
+            acc = acc.add(FloatVector.fromArray(ConvTiles.S, a, from + i));
         }
         float s = ConvTiles.sumLanes(acc);
         for (; i < len; i++) {

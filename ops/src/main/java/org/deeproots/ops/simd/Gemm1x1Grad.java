@@ -1,7 +1,6 @@
 package org.deeproots.ops.simd;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.deeproots.ops.Parallel;
 import org.deeproots.ops.spi.ConvGeometry;
@@ -36,6 +35,8 @@ final class Gemm1x1Grad {
     private static final int QB = 512;
     /** Floats of an item's rows per block of small images (the same 256 KiB). */
     private static final int BLOCK_FLOATS = 128 * QB;
+    /** Per worker thread: the input rows' offsets for {@link ConvBackward#columns} (at most CB). */
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[CB]);
     /** Vector partial sums of an item, (o, c, lane), per worker thread. */
     private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][]);
 
@@ -143,62 +144,27 @@ final class Gemm1x1Grad {
         int cLocal = c0 % icg;
         for (int o = 0; o < no; o++) {
             int row = (o0 + o) * icg + cLocal;
-            int c = 0;
-            if (L == 16) { // 16 weights' sums at a time
-                Arrays.fill(dW, row, row + nc / 16 * 16, 0f);
-                for (; c + 16 <= nc; c += 16) {
-                    SimdConstants.addLaneSums16(acc, (o * nc + c) * L, dW, row + c);
-                }
-            }
-            for (; c < nc; c++) {
-                dW[row + c] = SimdConstants.sumLanes(FloatVector.fromArray(S, acc, (o * nc + c) * L));
-            }
+            Arrays.fill(dW, row, row + nc, 0f);
+            SimdConstants.addLaneSums(acc, o * nc * L, dW, row, nc);
         }
     }
 
     /**
      * acc (no, nc, L) += the products of dOut rows d + o * row and input rows x + c * row over len positions (a
-     * multiple of L) in each of runs runs (dOut and x then move by dRun and xRun), lane by lane: 4 x 6 tiles, then
-     * 4 x 4, single rows and columns ({@link WeightGradTiles}).
+     * multiple of L) in each of runs runs (dOut and x then move by dRun and xRun), lane by lane, 4 output channels
+     * at a time, then one ({@link ConvBackward#columns}).
      */
     private static void block(float[] acc, int no, int nc, float[] dOut, int d, float[] x, int s, int row, int len,
             int runs, int dRun, int xRun) {
+        int[] xoff = ROW_OFFSETS.get();
+        for (int c = 0; c < nc; c++) {
+            xoff[c] = c * row;
+        }
         int accRow = nc * L;
         for (int o = 0; o < no; ) {
             boolean quad = o + 4 <= no;
-            int db = d + o * row;
-            int c = 0;
-            for (; c + 6 <= nc; c += 6) {
-                int ai = (o * nc + c) * L;
-                int xc = s + c * row;
-                if (quad) {
-                    WeightGradTiles.a4x6(acc, ai, accRow, dOut, db, row, x, xc, xc + row, xc + 2 * row,
-                            xc + 3 * row, xc + 4 * row, xc + 5 * row, len, runs, dRun, xRun);
-                } else {
-                    WeightGradTiles.a1x6(acc, ai, accRow, dOut, db, row, x, xc, xc + row, xc + 2 * row,
-                            xc + 3 * row, xc + 4 * row, xc + 5 * row, len, runs, dRun, xRun);
-                }
-            }
-            if (c + 4 <= nc) {
-                int ai = (o * nc + c) * L;
-                int xc = s + c * row;
-                if (quad) {
-                    WeightGradTiles.a4x4(acc, ai, accRow, dOut, db, row, x, xc, xc + row, xc + 2 * row,
-                            xc + 3 * row, len, runs, dRun, xRun);
-                } else {
-                    WeightGradTiles.a1x4(acc, ai, accRow, dOut, db, row, x, xc, xc + row, xc + 2 * row,
-                            xc + 3 * row, len, runs, dRun, xRun);
-                }
-                c += 4;
-            }
-            for (; c < nc; c++) {
-                int ai = (o * nc + c) * L;
-                if (quad) {
-                    WeightGradTiles.a4x1(acc, ai, accRow, dOut, db, row, x, s + c * row, len, runs, dRun, xRun);
-                } else {
-                    WeightGradTiles.a1x1(acc, ai, accRow, dOut, db, row, x, s + c * row, len, runs, dRun, xRun);
-                }
-            }
+            ConvBackward.columns(acc, o * nc * L, accRow, quad, dOut, d + o * row, row, x, s, xoff, 0, nc, len, runs,
+                    dRun, xRun);
             o += quad ? 4 : 1;
         }
     }

@@ -119,6 +119,22 @@ final class SimdConstants {
     }
 
     /**
+     * dst[dstOff + j] += the sum of the lanes of the vector at a[off + j * LANES], for j < n: 16 at a time by
+     * {@link #addLaneSums16} with 16 lanes, the rest by {@link #sumLanes}.
+     */
+    static void addLaneSums(float[] a, int off, float[] dst, int dstOff, int n) {
+        int j = 0;
+        if (LANES == 16) {
+            for (; j + 16 <= n; j += 16) {
+                addLaneSums16(a, off + j * 16, dst, dstOff + j);
+            }
+        }
+        for (; j < n; j++) {
+            dst[dstOff + j] += sumLanes(FloatVector.fromArray(F_SPECIES, a, off + j * LANES));
+        }
+    }
+
+    /**
      * Indexes (0-15 from x, 16-31 from y) of one level of {@link #addLaneSums16}: lane l of block b = l / 2h takes lane
      * b * 2h + l % h + shift of x when l % 2h < h, of y otherwise (shift 0 or h: the block's first or second half).
      */
