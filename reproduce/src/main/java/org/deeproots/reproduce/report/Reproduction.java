@@ -244,7 +244,10 @@ public final class Reproduction {
                 .append(p.maxReps()).append(" timed runs taken in turns over the variants of a model (so load "
                         + "changes hit all variants alike; as many rounds as fit about ")
                 .append(String.format(Locale.ROOT, "%.0f", p.secondsPerVariant()))
-                .append(" s per variant); the median per batch divided by the batch size. Batches: ");
+                .append(" s per variant); the median per batch divided by the batch size. The ratio to orig is the "
+                        + "median over the rounds of the variant's time over orig's in the same round (this machine's "
+                        + "runs jump between a fast and a slow speed; the ratio of two medians moved with them). "
+                        + "Batches: ");
         List<String> b = new ArrayList<>();
         for (ModelTiming m : p.models()) {
             b.add(m.model() + " " + m.batch());

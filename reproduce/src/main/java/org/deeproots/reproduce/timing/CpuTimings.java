@@ -88,18 +88,19 @@ public final class CpuTimings {
             } finally {
                 forwards.forEach(ForwardEngine.Forward::close);
             }
-            double origMs = meas[0].medianMsPerBatch() / m.batch();
             for (int i = 0; i < k; i++) {
                 String variant = m.variants().get(i);
                 ModelSpec spec = specs.get(i);
                 double ms = meas[i].medianMsPerBatch() / m.batch();
+                // paired by round: the rounds ran every variant in turn
+                double ratio = i == 0 ? 1.0 : Stats.medianRatio(meas[i].msPerBatch(), meas[0].msPerBatch());
                 Optional<PaperRow> p = paper.row(m.model(), variant);
                 double paperMs = p.map(PaperRow::cpuMsPerImage).orElse(Double.NaN);
-                rows.add(new TimingRow(m.model(), variant, m.batch(), threads, meas[i].reps(), ms, ms / origMs,
+                rows.add(new TimingRow(m.model(), variant, m.batch(), threads, meas[i].reps(), ms, ratio,
                         spec.multiplyAdds(), spec.params(), paperMs, paperMs / paperOrig));
                 done++;
                 progress.printf(Locale.ROOT, "  [%d/%d] %-9s %-8s batch %3d: %8.2f ms/image (%.3f of orig, %d runs)"
-                        + "  %.0f s elapsed%n", done, total, m.model(), variant, m.batch(), ms, ms / origMs,
+                        + "  %.0f s elapsed%n", done, total, m.model(), variant, m.batch(), ms, ratio,
                         meas[i].reps(), (System.nanoTime() - start) / 1e9);
             }
         }

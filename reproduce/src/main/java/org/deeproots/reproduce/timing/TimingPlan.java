@@ -35,7 +35,7 @@ public record TimingPlan(List<ModelTiming> models, int warmup, int minReps, int 
                 new ModelTiming("nin", NIN_VARIANTS, NIN_BATCH, new int[] {3, 32, 32}, 10),
                 new ModelTiming("resnet50", RESNET_VARIANTS, RESNET50_BATCH, new int[] {3, 224, 224}, 1000),
                 new ModelTiming("googlenet", GOOGLENET_VARIANTS, GOOGLENET_BATCH, new int[] {3, 224, 224}, 1000)),
-                2, 3, 15, 12.0);
+                2, 3, 45, 12.0);
     }
 
     /** A smoke run: the end points of each family only, fewer runs. */

@@ -9,7 +9,8 @@ package org.deeproots.reproduce.timing;
  * @param threads          kernel threads
  * @param reps             timed runs (after warm-up) behind the median
  * @param msPerImage       median forward time per image, ms
- * @param ratioToOrig      msPerImage / orig's msPerImage (same run)
+ * @param ratioToOrig      the variant's time over orig's: the median over the timing rounds of the ratio within a
+ *                         round (1 for orig)
  * @param multiplyAdds     our multiply-adds per image
  * @param params           our parameter count
  * @param paperMsPerImage  the paper's CPU time per image (NaN where it has none)

@@ -127,6 +127,17 @@ class ForwardTimerTest {
     }
 
     @Test
+    void ratiosArePairedByRound() {
+        // a machine whose runs jump between two speeds (x1 and x1.1): the variant takes 0.9 of orig in every round,
+        // but orig's median lands on the fast runs and the variant's on the slow ones
+        double[] orig = {100, 100, 100, 110, 110};
+        double[] variant = {90, 99, 99, 99, 99};
+        assertEquals(0.99, Stats.median(variant) / Stats.median(orig), 1e-12);
+        assertEquals(0.9, Stats.medianRatio(variant, orig), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Stats.medianRatio(new double[2], new double[3]));
+    }
+
+    @Test
     void plansStartWithOrig() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ModelTiming("nin", java.util.List.of("root-2"), 4, new int[] {3, 8, 8}, 10));
