@@ -155,6 +155,13 @@ class VectorConvTest {
         list.add(ConvGeometry.of(2, 24, 64, 1, 28, 28, 3, 1, 1));
         list.add(ConvGeometry.of(3, 16, 24, 1, 30, 26, 3, 1, 1));
         list.add(ConvGeometry.of(1, 256, 16, 1, 7, 7, 3, 1, 1));
+        // 13-16 output columns (4 tiles a row: at 512 bits a vector of tiles is 4 whole tile rows): padding 0, 1 and
+        // 2, a last vector with only 3 tile rows, 16 columns (no image columns 4 and 5 in the last tile)
+        list.add(ConvGeometry.of(1, 16, 16, 1, 16, 16, 3, 1, 0));
+        list.add(ConvGeometry.of(2, 8, 16, 1, 12, 12, 3, 1, 2));
+        list.add(ConvGeometry.of(1, 16, 16, 1, 9, 14, 3, 1, 1));
+        list.add(ConvGeometry.of(2, 16, 32, 2, 11, 16, 3, 1, 1));
+        list.add(ConvGeometry.of(3, 24, 16, 1, 6, 15, 3, 1, 0));
         geometries().filter(g -> g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.outPerGroup() % 8 == 0)
                 .forEach(list::add);
         return list.stream();
