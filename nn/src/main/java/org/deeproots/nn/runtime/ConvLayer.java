@@ -53,10 +53,23 @@ final class ConvLayer extends Layer {
         }
     }
 
+    /**
+     * The slot of the ReLU that overwrites this convolution's output in place, or -1 (set by {@link Network}). When
+     * the workspace gives both the same buffer, the convolution applies the ReLU as it writes its output
+     * ({@link Kernels#conv2dReluForward}) and the ReLU layer does nothing: one pass over the activation less. The
+     * values, and everything the backward pass reads, are the same.
+     */
+    int fusedRelu = -1;
+
     @Override
     void forward(Kernels k, Workspace ws, boolean training) {
-        k.conv2dForward(ws.act(slot), ws.act(in[0]), weight.data(), bias == null ? null : bias.data(),
-                geometry(ws.n()));
+        float[] out = ws.act(slot);
+        float[] b = bias == null ? null : bias.data();
+        if (fusedRelu >= 0 && ws.act(fusedRelu) == out) {
+            k.conv2dReluForward(out, ws.act(in[0]), weight.data(), b, geometry(ws.n()));
+        } else {
+            k.conv2dForward(out, ws.act(in[0]), weight.data(), b, geometry(ws.n()));
+        }
     }
 
     @Override

@@ -99,6 +99,13 @@ public final class Network {
                 add.fusedRelu = l.slot;
                 r.fusedAtInference = true;
             }
+            // a ReLU overwriting a convolution's output in place: the convolution applies it (its backward reads
+            // only its input, and the ReLU's backward reads the same rectified buffer either way)
+            if (l instanceof ReluLayer r && aliasOf[l.slot] == l.in[0] && l.in[0] != 0
+                    && layers[l.in[0] - 1] instanceof ConvLayer conv) {
+                conv.fusedRelu = l.slot;
+                r.fusedWithConv = true;
+            }
         }
         List<Parameter> ps = new ArrayList<>();
         Map<String, Parameter> names = new LinkedHashMap<>();

@@ -3,8 +3,8 @@ package org.deeproots.nn.runtime;
 import org.deeproots.ops.spi.Kernels;
 
 /**
- * ReLU, computed in place when its input has no other reader (see {@link Network}); at inference, fused into the
- * residual add it follows.
+ * ReLU, computed in place when its input has no other reader (see {@link Network}); then fused into the convolution
+ * it follows, and at inference into the residual add it follows.
  */
 final class ReluLayer extends Layer {
     ReluLayer(String name, int slot, int[] in, int[] outShape, int[][] inShapes) {
@@ -22,9 +22,18 @@ final class ReluLayer extends Layer {
      */
     boolean fusedAtInference;
 
+    /**
+     * True when this ReLU overwrites a convolution's output in place and the convolution applies it
+     * ({@link ConvLayer#fusedRelu}), in training and at inference.
+     */
+    boolean fusedWithConv;
+
     @Override
     void forward(Kernels k, Workspace ws, boolean training) {
         if (fusedAtInference && !training && ws.act(slot) == ws.act(in[0])) {
+            return;
+        }
+        if (fusedWithConv && ws.act(slot) == ws.act(in[0])) {
             return;
         }
         k.reluForward(ws.act(slot), ws.act(in[0]), ws.n() * product(outShape));

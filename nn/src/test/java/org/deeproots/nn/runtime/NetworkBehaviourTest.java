@@ -37,6 +37,25 @@ class NetworkBehaviourTest {
     }
 
     @Test
+    void reluIsFusedIntoTheConvolutionItOverwrites() {
+        // ResNet-50: conv -> bn -> relu in training (nothing fused); folded, the stem and the first two
+        // convolutions of each of the 16 blocks feed their ReLU directly
+        Network net = new Network(org.deeproots.nn.model.Models.create("resnet50", "root-4", new int[] {3, 32, 32}, 7),
+                K, 1);
+        assertEquals(0, java.util.Arrays.stream(net.layers()).filter(l -> l instanceof ConvLayer c && c.fusedRelu >= 0)
+                .count());
+        Network folded = net.foldBatchNorm();
+        assertEquals(33, java.util.Arrays.stream(folded.layers())
+                .filter(l -> l instanceof ConvLayer c && c.fusedRelu >= 0).count());
+        assertEquals(33, java.util.Arrays.stream(folded.layers())
+                .filter(l -> l instanceof ReluLayer r && r.fusedWithConv).count());
+        // without batch norm, in training too (the gradients are compared with an unplanned workspace below)
+        Network plain = new Network(TestNets.plain(5), K, 1);
+        assertEquals(3, java.util.Arrays.stream(plain.layers())
+                .filter(l -> l instanceof ConvLayer c && c.fusedRelu >= 0).count());
+    }
+
+    @Test
     void foldingFreezesTheCopysParametersOnly() {
         java.util.Set<float[]> frozen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Kernels recording = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
@@ -150,7 +169,7 @@ class NetworkBehaviourTest {
 
     @Test
     void inPlaceBuffersChangeNoGradient() {
-        for (ModelSpec spec : List.of(TestNets.nin(5), TestNets.resnet(5))) {
+        for (ModelSpec spec : List.of(TestNets.nin(5), TestNets.resnet(5), TestNets.plain(5))) {
             Network a = new Network(spec, K, 8);
             Network b = new Network(spec, K, 8);
             float[] x = TestNets.randomInput(spec, 3, 1);

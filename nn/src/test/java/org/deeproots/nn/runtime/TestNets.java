@@ -36,6 +36,19 @@ final class TestNets {
         return new ModelSpec("tiny-nin", "root-4", new int[] {3, 8, 8}, classes, n);
     }
 
+    /** Convolutions each followed straight by a ReLU (no batch norm): the ReLUs are fused in training too. */
+    static ModelSpec plain(int classes) {
+        List<Node> n = new ArrayList<>();
+        n.add(Node.of("conv1", new Op.Conv(3, 8, 3, 1, 1, 1, true), ModelSpec.INPUT));
+        n.add(Node.of("relu1", new Op.ReLU(), "conv1"));
+        n.add(Node.of("conv2", new Op.Conv(8, 8, 3, 1, 1, 4, false), "relu1"));
+        n.add(Node.of("relu2", new Op.ReLU(), "conv2"));
+        n.add(Node.of("conv3", new Op.Conv(8, classes, 1, 1, 0, 1, true), "relu2"));
+        n.add(Node.of("relu3", new Op.ReLU(), "conv3"));
+        n.add(Node.of("gap", new Op.GlobalAvgPool(), "relu3"));
+        return new ModelSpec("tiny-plain", "orig", new int[] {3, 8, 8}, classes, n);
+    }
+
     /** ResNet-like: stem, an identity bottleneck with a grouped 3x3, a strided projection block, GAP, linear. */
     static ModelSpec resnet(int classes) {
         List<Node> n = new ArrayList<>();

@@ -64,10 +64,16 @@ final class ConvDirect {
      * for this call only (the backward pass's transposed weights), which are then packed into a scratch buffer.
      */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights) {
+        forward(out, in, weight, bias, p, cacheWeights, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}, by each item on the rows it stores. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights,
+                        boolean relu) {
         String m = mode;
         boolean channel = channelMode(p, m);
         if (!channel && !"position".equals(m) && MaskedConv.applies(p)) {
-            MaskedConv.forward(out, in, weight, bias, p);
+            MaskedConv.forward(out, in, weight, bias, p, relu);
             return;
         }
         int icg = p.icg();
@@ -118,7 +124,8 @@ final class ConvDirect {
             int band = (item / nc) % nb;
             int grp = item / (nc * nb);
             runItem(out, in, shared, (grp * nb + band) * bandFloats, weight, packed, bias, p, grp, band * br,
-                    Math.min(br, rowsTotal - band * br), channel, tiles, chunkStart[chunk], chunkStart[chunk + 1]);
+                    Math.min(br, rowsTotal - band * br), channel, tiles, chunkStart[chunk], chunkStart[chunk + 1],
+                    relu);
         });
     }
 
@@ -219,7 +226,8 @@ final class ConvDirect {
 
     private static void runItem(float[] out, float[] in, float[] shared, int sharedOff, float[] weight,
                                 float[] packed, float[] bias, ConvPlan p,
-                                int grp, int y0, int rows, boolean channel, int[] tiles, int t0, int t1) {
+                                int grp, int y0, int rows, boolean channel, int[] tiles, int t0, int t1,
+                                boolean relu) {
         int icg = p.icg();
         int opg = p.opg();
         int nTaps = p.taps();
@@ -256,7 +264,7 @@ final class ConvDirect {
                     for (int q = 0; q < nq; q += 10) {
                         ChannelTiles.oc2x10(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false, relu);
                 } else if (size == 2 * L) {
                     // row by row over the valid outputs only: a row of ow outputs in ceil(ow / PMAX) tiles of
                     // near-equal width, results compact in os (valid row, x, channel)
@@ -277,17 +285,17 @@ final class ConvDirect {
                         }
                         vr++;
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, true);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, true, relu);
                 } else if (rowsOf3(p)) {
                     for (int q = 0; q < nq; q += ChannelTiles.P3) {
                         ChannelTiles.oc1r3x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false, relu);
                 } else {
                     for (int q = 0; q < nq; q += 20) {
                         ConvTiles.oc1x20(xs, xOff + q, plane, taps, nTaps, icg, packed, wb, os, q * size);
                     }
-                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false);
+                    storeChannelLast(out, os, bias, p, ocg, size, y0, rows, false, relu);
                 }
             } else {
                 int wBase = ocg * wStride;
@@ -321,7 +329,7 @@ final class ConvDirect {
                                 oStride);
                     }
                 }
-                store(out, os, oStride, bias, p, ocg, size, y0, rows);
+                store(out, os, oStride, bias, p, ocg, size, y0, rows, relu);
             }
             oc0 += size;
         }
@@ -343,7 +351,8 @@ final class ConvDirect {
      * output rows, in order (position = (valid row) * ow + x).
      */
     private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
-                                         int y0, int rows, boolean compact) {
+                                         int y0, int rows, boolean compact, boolean relu) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY; // max(x, -inf) = x, NaN included
         int oh = p.oh();
         int ow = p.ow();
         int hv = p.hv();
@@ -370,7 +379,7 @@ final class ConvDirect {
                     for (int x = 0; x < ow; x += L) {
                         int xs = Math.min(x, ow - L);
                         ChannelTiles.transposeStore(os, src0 + xs * size + jv, size, out, dst0 + jv * plane + xs,
-                                plane, b, ocg + jv);
+                                plane, b, ocg + jv, floor);
                     }
                 }
                 continue;
@@ -382,11 +391,11 @@ final class ConvDirect {
                 int x = 0;
                 // one gather of L positions of channel j (stride size in os) per vector of the output row
                 for (; x + L <= ow; x += L) {
-                    FloatVector.fromArray(ConvTiles.S, os, src0 + x * size + j, lanes, 0).add(b)
+                    FloatVector.fromArray(ConvTiles.S, os, src0 + x * size + j, lanes, 0).add(b).max(floor)
                             .intoArray(out, dst + x);
                 }
                 for (; x < ow; x++) {
-                    out[dst + x] = os[src0 + x * size + j] + bj;
+                    out[dst + x] = Math.max(os[src0 + x * size + j] + bj, floor);
                 }
             }
         }
@@ -394,7 +403,8 @@ final class ConvDirect {
 
     /** Copies the valid positions of a tile's output rows into out (n, oc, oh, ow), adding the bias. */
     private static void store(float[] out, float[] os, int oStride, float[] bias, ConvPlan p, int ocg, int size,
-                              int y0, int rows) {
+                              int y0, int rows, boolean relu) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY; // max(x, -inf) = x, NaN included
         int oh = p.oh();
         int ow = p.ow();
         int hv = p.hv();
@@ -411,11 +421,15 @@ final class ConvDirect {
                 }
                 int src = j * oStride + r * wq;
                 int dst = ((img * p.oc() + oc) * oh + y) * ow;
-                if (b == 0f) {
+                if (b == 0f && !relu) {
                     System.arraycopy(os, src, out, dst, ow);
                 } else {
-                    for (int x = 0; x < ow; x++) {
-                        out[dst + x] = os[src + x] + b;
+                    int x = 0;
+                    for (; x + L <= ow; x += L) {
+                        FloatVector.fromArray(ConvTiles.S, os, src + x).add(b).max(floor).intoArray(out, dst + x);
+                    }
+                    for (; x < ow; x++) {
+                        out[dst + x] = Math.max(os[src + x] + b, floor);
                     }
                 }
             }

@@ -47,10 +47,20 @@ final class Depthwise {
 
     /** out = conv(in, weight) + bias (nullable) for a geometry where {@link #applies} holds. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        forward(out, in, weight, bias, g, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}, plane by plane. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         float[] b = bias != null ? bias : SimdConstants.zeros(g.outC());
         int c = g.inC();
         int hw = g.h() * g.w();
-        Parallel.forRange(g.n() * c, p -> plane(out, in, p * hw, weight, (p % c) * 9, b[p % c], g.h(), g.w()));
+        Parallel.forRange(g.n() * c, p -> {
+            plane(out, in, p * hw, weight, (p % c) * 9, b[p % c], g.h(), g.w());
+            if (relu) {
+                Relu.inPlace(out, p * hw, (p + 1) * hw);
+            }
+        });
     }
 
     private static void plane(float[] out, float[] in, int base, float[] weight, int wb, float bias, int h, int w) {

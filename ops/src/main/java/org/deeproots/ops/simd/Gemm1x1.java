@@ -71,16 +71,21 @@ final class Gemm1x1 {
 
     /** out (n, outC, oh, ow) = conv1x1(in (n, inC, h, w), weight (outC, icg)) + bias (nullable). */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        forward(out, in, weight, bias, g, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}: each work item on its own block of C, in cache. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         int positions = g.outH() * g.outW();
         int icg = g.inPerGroup();
         int opg = g.outPerGroup();
         if (g.n() > 1 && positions < MERGE_BELOW) {
-            forwardMerged(out, in, weight, bias, g);
+            forwardMerged(out, in, weight, bias, g, relu);
             return;
         }
         float[] x = g.stride() == 1 ? in : gather(in, g); // (n, inC, oh, ow)
         gemm(out, g.outC() * positions, opg * positions, weight, opg * icg, icg, 1, x, g.inC() * positions,
-                icg * positions, bias, g.n(), g.groups(), opg, icg, positions, true);
+                icg * positions, bias, g.n(), g.groups(), opg, icg, positions, true, relu);
     }
 
     /**
@@ -88,7 +93,8 @@ final class Gemm1x1 {
      * that the tiles run along n * P positions instead of stopping at every image's P (at 7x7, 49 positions are 3
      * vectors and one lane: a quarter of the tile work wasted per image). Costs one copy of the input and output.
      */
-    private static void forwardMerged(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+    private static void forwardMerged(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g,
+            boolean relu) {
         int n = g.n();
         int oh = g.outH();
         int ow = g.outW();
@@ -120,7 +126,8 @@ final class Gemm1x1 {
                 }
             }
         });
-        gemm(y, 0, opg * np, weight, opg * icg, icg, 1, x, 0, icg * np, bias, 1, g.groups(), opg, icg, np, true);
+        gemm(y, 0, opg * np, weight, opg * icg, icg, 1, x, 0, icg * np, bias, 1, g.groups(), opg, icg, np, true,
+                relu);
         Parallel.forRange(n * outC, row -> System.arraycopy(y, (row % outC) * np + (row / outC) * positions, out,
                 row * positions, positions));
     }
@@ -189,15 +196,18 @@ final class Gemm1x1 {
      */
     static void gemm(float[] c, int cImg, int cGrp, float[] a, int aGrp, int aRow, int aCol, float[] b, int bImg,
             int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions) {
-        gemm(c, cImg, cGrp, a, aGrp, aRow, aCol, b, bImg, bGrp, bias, n, groups, rows, depth, positions, false);
+        gemm(c, cImg, cGrp, a, aGrp, aRow, aCol, b, bImg, bGrp, bias, n, groups, rows, depth, positions, false,
+                false);
     }
 
     /**
      * As above; {@code cacheA} for an A that is a weight array kept by the caller (forward): its packed panels are
-     * then kept in {@link ConvDirect#PACKED} while it does not change.
+     * then kept in {@link ConvDirect#PACKED} while it does not change; {@code relu}: then max(c, 0), each item on
+     * the block it has just computed.
      */
     static void gemm(float[] c, int cImg, int cGrp, float[] a, int aGrp, int aRow, int aCol, float[] b, int bImg,
-            int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions, boolean cacheA) {
+            int bGrp, float[] bias, int n, int groups, int rows, int depth, int positions, boolean cacheA,
+            boolean relu) {
         int tiles = (positions + TP - 1) / TP;
         int pBlocks = (positions + MAX_BLOCK_POSITIONS - 1) / MAX_BLOCK_POSITIONS;
         int blockTiles = (tiles + pBlocks - 1) / pBlocks;
@@ -235,6 +245,14 @@ final class Gemm1x1 {
             block(c, img * cImg + grp * cGrp, cImg, ap, grp * apGrp, a, grp * aGrp, aRow, aCol, b,
                     img * bImg + grp * bGrp, bImg, imgs, biasOrZero, grp * rows, chunkStart[chunk],
                     chunkStart[chunk + 1], rows, depth, positions, p0, p1);
+            if (relu) {
+                for (int i = 0; i < imgs; i++) {
+                    int cb = (img + i) * cImg + grp * cGrp;
+                    for (int r = chunkStart[chunk]; r < chunkStart[chunk + 1]; r++) {
+                        Relu.inPlace(c, cb + r * positions + p0, cb + r * positions + p1);
+                    }
+                }
+            }
         });
     }
 

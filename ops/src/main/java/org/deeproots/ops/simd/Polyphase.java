@@ -35,6 +35,11 @@ final class Polyphase {
 
     /** out (n, outC, oh, ow) = conv(in (n, inC, h, w), weight (outC, inC, kh, kw), stride 2) + bias (nullable). */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        forward(out, in, weight, bias, g, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         int n = g.n();
         int c = g.inC();
         int oc = g.outC();
@@ -87,6 +92,6 @@ final class Polyphase {
             }
         }
         ConvPlan plan = ConvPlan.of(n, c4, ph, pw, 1, oc, ka, kb, 1, 1, 0, 0, oh, ow);
-        ConvDirect.forward(out, phases, wp, bias, plan, false);
+        ConvDirect.forward(out, phases, wp, bias, plan, false, relu);
     }
 }

@@ -34,33 +34,38 @@ final class VectorConv {
     }
 
     void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        conv2dForward(out, in, weight, bias, g, false);
+    }
+
+    /** out = conv(in, weight) + bias, then max(out, 0) where {@code relu} (applied by each path to its own output). */
+    void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         check("out", out, g.outputSize());
         check("in", in, g.inputSize());
         check("weight", weight, g.weightSize());
         checkOptional("bias", bias, g.outC());
         if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
-            Gemm1x1.forward(out, in, weight, bias, g);
+            Gemm1x1.forward(out, in, weight, bias, g, relu);
             return;
         }
         if (Depthwise.applies(g)) {
-            Depthwise.forward(out, in, weight, bias, g);
+            Depthwise.forward(out, in, weight, bias, g, relu);
             return;
         }
         if (Winograd.applies(g)) {
-            Winograd.forward(out, in, weight, bias, g, true);
+            Winograd.forward(out, in, weight, bias, g, true, relu);
             return;
         }
         if (Winograd2x2.applies(g)) {
-            Winograd2x2.forward(out, in, weight, bias, g);
+            Winograd2x2.forward(out, in, weight, bias, g, relu);
             return;
         }
         if (Polyphase.applies(g)) {
-            Polyphase.forward(out, in, weight, bias, g);
+            Polyphase.forward(out, in, weight, bias, g, relu);
             return;
         }
         ConvPlan p = ConvPlan.of(g.n(), g.inC(), g.h(), g.w(), g.groups(), g.outC(), g.kh(), g.kw(), g.stride(), 1,
                 g.pad(), g.pad(), g.outH(), g.outW());
-        ConvDirect.forward(out, in, weight, bias, p);
+        ConvDirect.forward(out, in, weight, bias, p, true, relu);
     }
 
     void conv2dBackwardInput(float[] dIn, float[] dOut, float[] weight, ConvGeometry g) {

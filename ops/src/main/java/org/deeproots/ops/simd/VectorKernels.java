@@ -87,7 +87,12 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void conv2dForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
-        conv.conv2dForward(out, in, weight, bias, g);
+        conv.conv2dForward(out, in, weight, bias, g, false);
+    }
+
+    @Override
+    public void conv2dReluForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        conv.conv2dForward(out, in, weight, bias, g, true);
     }
 
     @Override

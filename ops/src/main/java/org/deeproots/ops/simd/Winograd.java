@@ -117,6 +117,12 @@ final class Winograd {
      * {@link #applies} hold; bias nullable; {@code cacheWeights} false for weights made for this call only.
      */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean cacheWeights) {
+        forward(out, in, weight, bias, g, cacheWeights, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}, row by row as the output is written. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean cacheWeights,
+                        boolean relu) {
         int groups = g.groups();
         int icg = g.inPerGroup();
         int opg = g.outPerGroup();
@@ -147,7 +153,7 @@ final class Winograd {
             transformWeights(u, weight, groups, icg, opg);
         }
 
-        Call call = new Call(g, out, in, u, bias, rowsPerChunk, tc, tw, ceilDiv(g.outH(), 4));
+        Call call = new Call(g, out, in, u, bias, relu, rowsPerChunk, tc, tw, ceilDiv(g.outH(), 4));
         int base = chunks * groups;
         if (base >= threads) {
             // an item per thread or more: each runs its three steps on thread-local buffers, in cache (at batch 1
@@ -192,8 +198,8 @@ final class Winograd {
      * in tile order (the rows of each tile's 6x6 input window, its 4x4 output), read and written a vector at a
      * time, which stay in L1. tw x th tiles per image.
      */
-    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, int rowsPerChunk, int tc,
-                        int tw, int th) {
+    private record Call(ConvGeometry g, float[] out, float[] in, float[] u, float[] bias, boolean relu,
+                        int rowsPerChunk, int tc, int tw, int th) {
 
         /**
          * Floats per point of an item's transformed input: icg rows of tc tiles and one cache line more, so that the
@@ -321,9 +327,17 @@ final class Winograd {
                         int src = a * 4 * tc + r * tw * 4;
                         int dst = ((tr / th * g.outC() + oc) * oh + y0 + a) * ow;
                         if (ow <= L && src + L <= y.length && dst + L <= out.length) { // as the input rows
-                            FloatVector.fromArray(S, y, src, rowMask).intoArray(out, dst, rowMask);
+                            if (relu) { // (a conditional expression of two vectors was boxed: 10% slower)
+                                FloatVector.fromArray(S, y, src, rowMask).max(0f).intoArray(out, dst, rowMask);
+                            } else {
+                                FloatVector.fromArray(S, y, src, rowMask).intoArray(out, dst, rowMask);
+                            }
                         } else {
-                            System.arraycopy(y, src, out, dst, ow);
+                            if (relu) {
+                                Relu.copy(y, src, out, dst, ow);
+                            } else {
+                                System.arraycopy(y, src, out, dst, ow);
+                            }
                         }
                     }
                 }

@@ -71,6 +71,11 @@ final class Winograd2x2 {
 
     /** out (n, outC, outH, outW) = conv(in, weight) + bias where the shape conditions of {@link #applies} hold. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        forward(out, in, weight, bias, g, false);
+    }
+
+    /** As above, then max(out, 0) where {@code relu}, channel by channel. */
+    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         int groups = g.groups();
         int icg = g.inPerGroup();
         int opg = g.outPerGroup();
@@ -106,6 +111,12 @@ final class Winograd2x2 {
             float b = bias == null ? 0f : bias[oc];
             for (int tv = 0; tv < tc; tv += L) {
                 outputTile(out, oc * ohw, b, m, mb + tv, opg * tc, t, tv, tmp);
+            }
+            if (relu) {
+                for (int img = 0; img < g.n(); img++) {
+                    int plane = (img * g.outC() + oc) * ohw;
+                    Relu.inPlace(out, plane, plane + ohw);
+                }
             }
         });
     }

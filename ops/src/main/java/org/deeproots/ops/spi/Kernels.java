@@ -97,6 +97,16 @@ public interface Kernels {
 
     // ---- elementwise and the rest -------------------------------------------------------------------
 
+    /**
+     * {@link #conv2dForward} followed by {@link #reluForward} in place on out: the same values. The inference and
+     * training runtimes call it where a ReLU is the convolution's only reader; an implementation may apply the ReLU
+     * while each part of the output is still in cache, instead of a second pass over memory.
+     */
+    default void conv2dReluForward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
+        conv2dForward(out, in, weight, bias, g);
+        reluForward(out, out, g.outputSize());
+    }
+
     /** out[i] = max(in[i], 0) for i < size; NaN stays NaN. out may be in (in place). */
     void reluForward(float[] out, float[] in, int size);
 

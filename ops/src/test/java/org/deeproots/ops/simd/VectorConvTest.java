@@ -44,6 +44,8 @@ class VectorConvTest {
         list.add(ConvGeometry.of(1, 13, 13, 13, 6, 11, 3, 2, 1));
         list.add(ConvGeometry.of(2, 16, 32, 1, 14, 14, 1, 1, 0));
         list.add(ConvGeometry.of(1, 12, 20, 4, 9, 9, 1, 2, 0));
+        list.add(ConvGeometry.of(3, 20, 24, 2, 7, 7, 1, 1, 0)); // small images side by side (Gemm1x1's merged path)
+        list.add(ConvGeometry.of(2, 8, 16, 1, 9, 9, 1, 2, 0));
         list.add(ConvGeometry.of(2, 6, 10, 2, 8, 5, 3, 1, 0));
         list.add(ConvGeometry.of(1, 3, 5, 1, 4, 4, 3, 1, 2));
         list.add(ConvGeometry.of(1, 2, 2, 1, 3, 3, 1, 1, 1));
@@ -131,6 +133,14 @@ class VectorConvTest {
         CONV.conv2dForward(out, in, w, null, g);
         assertClose("conv2dForward no bias " + g, Ref.forward(in, w, null, g), out,
                 g.inPerGroup() * g.kh() * g.kw());
+        // the fused ReLU, applied by every path to its own output (a NaN input stays NaN where it is read)
+        java.util.Arrays.fill(out, Float.NaN);
+        CONV.conv2dForward(out, in, w, bias, g, true);
+        double[] relu = Ref.forward(in, w, bias, g);
+        for (int i = 0; i < relu.length; i++) {
+            relu[i] = Math.max(relu[i], 0);
+        }
+        assertClose("conv2dForward + relu " + g, relu, out, g.inPerGroup() * g.kh() * g.kw());
     }
 
     /**
@@ -384,6 +394,10 @@ class VectorConvTest {
         java.util.Arrays.fill(wout, 0f);
         CONV.conv2dForward(wout, in, random(wg.weightSize(), 2), null, wg);
         assertTrue(Float.isNaN(wout[0]) && Float.isNaN(wout[1]), "NaN must propagate through F(2x2, 3x3)");
+        Winograd.mode = "on";
+        java.util.Arrays.fill(wout, 0f);
+        CONV.conv2dForward(wout, in, random(wg.weightSize(), 2), null, wg, true);
+        assertTrue(Float.isNaN(wout[0]) && Float.isNaN(wout[1]), "NaN must propagate through the fused ReLU");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CONV.conv2dForward(new float[3], in, new float[g.weightSize()], null, g));
         assertTrue(e.getMessage().contains("out"), e.getMessage());
