@@ -80,7 +80,7 @@ def transpose_store(n):
     """An n x n block (n = lanes) transposed in registers: log2(n) rounds that interleave vectors i and i + n/2."""
     o = [f"    /** {n} x {n} block (vectors of {n} lanes): the transpose by {n.bit_length() - 1} rounds of interleaves. */",
          f"    private static void transposeStore{n}(float[] os, int src, int srcStride, float[] out, int dst,",
-         "            int dstStride, float[] bias, int b, float floor) {"]
+         "            int dstStride, float[] bias, int b) {"]
     cur = [f"r{i}" for i in range(n)]
     for i in range(n):
         o.append(f"        FloatVector r{i} = FloatVector.fromArray(S, os, {'src' if i == 0 else f'src + {i} * srcStride'});")
@@ -92,7 +92,7 @@ def transpose_store(n):
             o.append(f"        FloatVector {nxt[2 * i + 1]} = SimdConstants.ZIP_HI.selectFrom({cur[i]}, {cur[i + n // 2]});")
         cur = nxt
     for j in range(n):
-        o.append(f"        {cur[j]}.add(bias[b + {j}]).max(floor).intoArray(out, {'dst' if j == 0 else f'dst + {j} * dstStride'});")
+        o.append(f"        {cur[j]}.add(bias[b + {j}]).intoArray(out, {'dst' if j == 0 else f'dst + {j} * dstStride'});")
     o.append("    }")
     return "\n".join(o)
 
@@ -145,16 +145,15 @@ print(tile3(P3))
 print()
 print("""    /**
      * Copies an L x L block of channel-last tile output, os[src + i * srcStride + j] (position i, channel j), to
-     * out[dst + j * dstStride + i] + bias[b + j], at least {@code floor} (0 for a fused ReLU, else -infinity; NaN
-     * stays NaN): L vector loads, the transpose in registers by interleaving permutes, L vector stores (L gathers
-     * before).
+     * out[dst + j * dstStride + i] + bias[b + j]: L vector loads, the transpose in registers by interleaving
+     * permutes, L vector stores (L gathers before).
      */
     static void transposeStore(float[] os, int src, int srcStride, float[] out, int dst, int dstStride, float[] bias,
-            int b, float floor) {
+            int b) {
         switch (L) {
-            case 16 -> transposeStore16(os, src, srcStride, out, dst, dstStride, bias, b, floor);
-            case 8 -> transposeStore8(os, src, srcStride, out, dst, dstStride, bias, b, floor);
-            case 4 -> transposeStore4(os, src, srcStride, out, dst, dstStride, bias, b, floor);
+            case 16 -> transposeStore16(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 8 -> transposeStore8(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 4 -> transposeStore4(os, src, srcStride, out, dst, dstStride, bias, b);
             default -> throw new IllegalStateException("no transposing store for " + L + " lanes");
         }
     }

@@ -733,23 +733,22 @@ final class ChannelTiles {
 
     /**
      * Copies an L x L block of channel-last tile output, os[src + i * srcStride + j] (position i, channel j), to
-     * out[dst + j * dstStride + i] + bias[b + j], at least {@code floor} (0 for a fused ReLU, else -infinity; NaN
-     * stays NaN): L vector loads, the transpose in registers by interleaving permutes, L vector stores (L gathers
-     * before).
+     * out[dst + j * dstStride + i] + bias[b + j]: L vector loads, the transpose in registers by interleaving
+     * permutes, L vector stores (L gathers before).
      */
     static void transposeStore(float[] os, int src, int srcStride, float[] out, int dst, int dstStride, float[] bias,
-            int b, float floor) {
+            int b) {
         switch (L) {
-            case 16 -> transposeStore16(os, src, srcStride, out, dst, dstStride, bias, b, floor);
-            case 8 -> transposeStore8(os, src, srcStride, out, dst, dstStride, bias, b, floor);
-            case 4 -> transposeStore4(os, src, srcStride, out, dst, dstStride, bias, b, floor);
+            case 16 -> transposeStore16(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 8 -> transposeStore8(os, src, srcStride, out, dst, dstStride, bias, b);
+            case 4 -> transposeStore4(os, src, srcStride, out, dst, dstStride, bias, b);
             default -> throw new IllegalStateException("no transposing store for " + L + " lanes");
         }
     }
 
     /** 16 x 16 block (vectors of 16 lanes): the transpose by 4 rounds of interleaves. */
     private static void transposeStore16(float[] os, int src, int srcStride, float[] out, int dst,
-            int dstStride, float[] bias, int b, float floor) {
+            int dstStride, float[] bias, int b) {
         FloatVector r0 = FloatVector.fromArray(S, os, src);
         FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
         FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
@@ -830,27 +829,27 @@ final class ChannelTiles {
         FloatVector t3_13 = SimdConstants.ZIP_HI.selectFrom(t2_6, t2_14);
         FloatVector t3_14 = SimdConstants.ZIP_LO.selectFrom(t2_7, t2_15);
         FloatVector t3_15 = SimdConstants.ZIP_HI.selectFrom(t2_7, t2_15);
-        t3_0.add(bias[b + 0]).max(floor).intoArray(out, dst);
-        t3_1.add(bias[b + 1]).max(floor).intoArray(out, dst + 1 * dstStride);
-        t3_2.add(bias[b + 2]).max(floor).intoArray(out, dst + 2 * dstStride);
-        t3_3.add(bias[b + 3]).max(floor).intoArray(out, dst + 3 * dstStride);
-        t3_4.add(bias[b + 4]).max(floor).intoArray(out, dst + 4 * dstStride);
-        t3_5.add(bias[b + 5]).max(floor).intoArray(out, dst + 5 * dstStride);
-        t3_6.add(bias[b + 6]).max(floor).intoArray(out, dst + 6 * dstStride);
-        t3_7.add(bias[b + 7]).max(floor).intoArray(out, dst + 7 * dstStride);
-        t3_8.add(bias[b + 8]).max(floor).intoArray(out, dst + 8 * dstStride);
-        t3_9.add(bias[b + 9]).max(floor).intoArray(out, dst + 9 * dstStride);
-        t3_10.add(bias[b + 10]).max(floor).intoArray(out, dst + 10 * dstStride);
-        t3_11.add(bias[b + 11]).max(floor).intoArray(out, dst + 11 * dstStride);
-        t3_12.add(bias[b + 12]).max(floor).intoArray(out, dst + 12 * dstStride);
-        t3_13.add(bias[b + 13]).max(floor).intoArray(out, dst + 13 * dstStride);
-        t3_14.add(bias[b + 14]).max(floor).intoArray(out, dst + 14 * dstStride);
-        t3_15.add(bias[b + 15]).max(floor).intoArray(out, dst + 15 * dstStride);
+        t3_0.add(bias[b + 0]).intoArray(out, dst);
+        t3_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t3_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t3_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
+        t3_4.add(bias[b + 4]).intoArray(out, dst + 4 * dstStride);
+        t3_5.add(bias[b + 5]).intoArray(out, dst + 5 * dstStride);
+        t3_6.add(bias[b + 6]).intoArray(out, dst + 6 * dstStride);
+        t3_7.add(bias[b + 7]).intoArray(out, dst + 7 * dstStride);
+        t3_8.add(bias[b + 8]).intoArray(out, dst + 8 * dstStride);
+        t3_9.add(bias[b + 9]).intoArray(out, dst + 9 * dstStride);
+        t3_10.add(bias[b + 10]).intoArray(out, dst + 10 * dstStride);
+        t3_11.add(bias[b + 11]).intoArray(out, dst + 11 * dstStride);
+        t3_12.add(bias[b + 12]).intoArray(out, dst + 12 * dstStride);
+        t3_13.add(bias[b + 13]).intoArray(out, dst + 13 * dstStride);
+        t3_14.add(bias[b + 14]).intoArray(out, dst + 14 * dstStride);
+        t3_15.add(bias[b + 15]).intoArray(out, dst + 15 * dstStride);
     }
 
     /** 8 x 8 block (vectors of 8 lanes): the transpose by 3 rounds of interleaves. */
     private static void transposeStore8(float[] os, int src, int srcStride, float[] out, int dst,
-            int dstStride, float[] bias, int b, float floor) {
+            int dstStride, float[] bias, int b) {
         FloatVector r0 = FloatVector.fromArray(S, os, src);
         FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
         FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
@@ -883,19 +882,19 @@ final class ChannelTiles {
         FloatVector t2_5 = SimdConstants.ZIP_HI.selectFrom(t1_2, t1_6);
         FloatVector t2_6 = SimdConstants.ZIP_LO.selectFrom(t1_3, t1_7);
         FloatVector t2_7 = SimdConstants.ZIP_HI.selectFrom(t1_3, t1_7);
-        t2_0.add(bias[b + 0]).max(floor).intoArray(out, dst);
-        t2_1.add(bias[b + 1]).max(floor).intoArray(out, dst + 1 * dstStride);
-        t2_2.add(bias[b + 2]).max(floor).intoArray(out, dst + 2 * dstStride);
-        t2_3.add(bias[b + 3]).max(floor).intoArray(out, dst + 3 * dstStride);
-        t2_4.add(bias[b + 4]).max(floor).intoArray(out, dst + 4 * dstStride);
-        t2_5.add(bias[b + 5]).max(floor).intoArray(out, dst + 5 * dstStride);
-        t2_6.add(bias[b + 6]).max(floor).intoArray(out, dst + 6 * dstStride);
-        t2_7.add(bias[b + 7]).max(floor).intoArray(out, dst + 7 * dstStride);
+        t2_0.add(bias[b + 0]).intoArray(out, dst);
+        t2_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t2_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t2_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
+        t2_4.add(bias[b + 4]).intoArray(out, dst + 4 * dstStride);
+        t2_5.add(bias[b + 5]).intoArray(out, dst + 5 * dstStride);
+        t2_6.add(bias[b + 6]).intoArray(out, dst + 6 * dstStride);
+        t2_7.add(bias[b + 7]).intoArray(out, dst + 7 * dstStride);
     }
 
     /** 4 x 4 block (vectors of 4 lanes): the transpose by 2 rounds of interleaves. */
     private static void transposeStore4(float[] os, int src, int srcStride, float[] out, int dst,
-            int dstStride, float[] bias, int b, float floor) {
+            int dstStride, float[] bias, int b) {
         FloatVector r0 = FloatVector.fromArray(S, os, src);
         FloatVector r1 = FloatVector.fromArray(S, os, src + 1 * srcStride);
         FloatVector r2 = FloatVector.fromArray(S, os, src + 2 * srcStride);
@@ -908,10 +907,10 @@ final class ChannelTiles {
         FloatVector t1_1 = SimdConstants.ZIP_HI.selectFrom(t0_0, t0_2);
         FloatVector t1_2 = SimdConstants.ZIP_LO.selectFrom(t0_1, t0_3);
         FloatVector t1_3 = SimdConstants.ZIP_HI.selectFrom(t0_1, t0_3);
-        t1_0.add(bias[b + 0]).max(floor).intoArray(out, dst);
-        t1_1.add(bias[b + 1]).max(floor).intoArray(out, dst + 1 * dstStride);
-        t1_2.add(bias[b + 2]).max(floor).intoArray(out, dst + 2 * dstStride);
-        t1_3.add(bias[b + 3]).max(floor).intoArray(out, dst + 3 * dstStride);
+        t1_0.add(bias[b + 0]).intoArray(out, dst);
+        t1_1.add(bias[b + 1]).intoArray(out, dst + 1 * dstStride);
+        t1_2.add(bias[b + 2]).intoArray(out, dst + 2 * dstStride);
+        t1_3.add(bias[b + 3]).intoArray(out, dst + 3 * dstStride);
     }
 
 }

@@ -353,6 +353,10 @@ final class ConvDirect {
     private static void storeChannelLast(float[] out, float[] os, float[] bias, ConvPlan p, int ocg, int size,
                                          int y0, int rows, boolean compact, boolean relu) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY; // max(x, -inf) = x, NaN included
+        boolean clamp = relu; // the ReLU before the transposing stores: only with finite biases
+        for (int j = 0; clamp && bias != null && j < size; j++) {
+            clamp = Float.isFinite(bias[ocg + j]);
+        }
         int oh = p.oh();
         int ow = p.ow();
         int hv = p.hv();
@@ -376,10 +380,25 @@ final class ConvDirect {
                 // end, overlapping the one before (the overlapped outputs are written twice, identically)
                 float[] b = bias != null ? bias : SimdConstants.zeros(p.oc());
                 for (int jv = 0; jv < size; jv += L) {
+                    FloatVector negBias = FloatVector.fromArray(ConvTiles.S, b, ocg + jv).neg();
                     for (int x = 0; x < ow; x += L) {
                         int xs = Math.min(x, ow - L);
-                        ChannelTiles.transposeStore(os, src0 + xs * size + jv, size, out, dst0 + jv * plane + xs,
-                                plane, b, ocg + jv, floor);
+                        int at = src0 + xs * size + jv;
+                        if (clamp) {
+                            // max(x + b, 0) = max(x, -b) + b (exactly, b finite): the block's rows clamped here
+                            // (channels along the lanes), the bias added by the transposing store. (A floor argument
+                            // to those stores made them too large for C1, and C2 never got to compile them.)
+                            for (int i = 0; i < L; i++) {
+                                FloatVector.fromArray(ConvTiles.S, os, at + i * size).max(negBias)
+                                        .intoArray(os, at + i * size);
+                            }
+                        }
+                        ChannelTiles.transposeStore(os, at, size, out, dst0 + jv * plane + xs, plane, b, ocg + jv);
+                    }
+                }
+                if (relu && !clamp) {
+                    for (int j = 0; j < size; j++) {
+                        Relu.inPlace(out, dst0 + j * plane, dst0 + j * plane + ow);
                     }
                 }
                 continue;

@@ -378,6 +378,28 @@ class VectorConvTest {
     }
 
     @Test
+    void fusedReluTakesInfiniteBiases() {
+        // the channel tiles' transposing stores rectify as max(x, -b) + b, exact only for a finite b: infinite
+        // biases take the plain ReLU after the stores (channel 0: -inf -> 0, channel 1: +inf)
+        ConvGeometry g = ConvGeometry.of(1, 8, 32, 1, 20, 20, 3, 1, 1);
+        ConvDirect.mode = "channel";
+        float[] in = random(g.inputSize(), 1);
+        float[] bias = random(g.outC(), 3);
+        bias[0] = Float.NEGATIVE_INFINITY;
+        bias[1] = Float.POSITIVE_INFINITY;
+        float[] out = new float[g.outputSize()];
+        CONV.conv2dForward(out, in, random(g.weightSize(), 2), bias, g, true);
+        int plane = g.outH() * g.outW();
+        for (int i = 0; i < plane; i++) {
+            assertEquals(0f, out[i], "channel 0 at " + i);
+            assertEquals(Float.POSITIVE_INFINITY, out[plane + i], "channel 1 at " + i);
+        }
+        for (int i = 2 * plane; i < out.length; i++) {
+            assertTrue(out[i] >= 0 && Float.isFinite(out[i]), "channel " + i / plane + " at " + i % plane);
+        }
+    }
+
+    @Test
     void nanPropagatesAndBadLengthsAreRejected() {
         ConvGeometry g = ConvGeometry.of(1, 4, 4, 2, 6, 6, 3, 1, 1);
         float[] in = random(g.inputSize(), 1);
