@@ -9,9 +9,11 @@ R = 8  # rows of a packed panel
 V = 3  # vectors of positions of the main tile
 
 
-def panel_tile(name, vectors, masked, first=False, rows=R):
+def panel_tile(name, vectors, masked, first=False, rows=R, strided=False):
     o = []
     args = "float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow"
+    if strided:
+        args = "float[] ap, int ai, int aStep, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow"
     if masked:
         args += ", int valid"
     if first:
@@ -21,6 +23,9 @@ def panel_tile(name, vectors, masked, first=False, rows=R):
            + (", the first {@code valid} lanes" if masked else "")
            + ("; C is overwritten (the first K block), not read: the chains start from bias[biasRow + row]"
               if first else ""))
+    if strided:
+        doc = (f"{rows} consecutive values of A per step, the steps {{@code aStep}} apart (A transposed in place, as "
+               f"Gemm1x1Grad makes it) x {vectors} vectors")
     o.append(f"    /** {doc}. */")
     o.append(f"    static void {name}({args}) {{")
     m = ", m" if masked else ""
@@ -38,7 +43,7 @@ def panel_tile(name, vectors, masked, first=False, rows=R):
         o.append(f"            FloatVector w{j} = FloatVector.broadcast(S, ap[ai + {j}]);")
         for v in range(vectors):
             o.append(f"            c{j}{v} = x{v}.fma(w{j}, c{j}{v});")
-    o.append(f"            ai += {R};")
+    o.append("            ai += aStep;" if strided else f"            ai += {R};")
     o.append("            bi += bRow;")
     o.append("        }")
     for j in range(rows):
@@ -115,5 +120,7 @@ for first in (False, True):
     print()
     if not first:
         print(row_tile("r1x3", V))
+        print()
+        print(panel_tile("s8x3", V, False, False, strided=True))
         print()
 print("}")  # the blank line above closes the last tile

@@ -85,7 +85,11 @@ final class VectorConv {
         check("dOut", dOut, g.outputSize());
         check("in", in, g.inputSize());
         if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
-            Gemm1x1Grad.backwardWeight(dWeight, dBias, dOut, in, g);
+            if (Gemm1x1GradT.applies(g)) {
+                Gemm1x1GradT.backwardWeight(dWeight, dBias, dOut, in, g);
+            } else {
+                Gemm1x1Grad.backwardWeight(dWeight, dBias, dOut, in, g);
+            }
             return;
         }
         ConvBackward.backwardWeight(dWeight, dBias, dOut, in, g);

@@ -106,6 +106,27 @@ class VectorConvTest {
     void autoMode() {
         ConvDirect.mode = "auto";
         Winograd.mode = "auto";
+        Gemm1x1GradT.mode = "auto";
+    }
+
+    /** The 1x1 geometries, and three more with more positions than a block of the transposed GEMM. */
+    static Stream<ConvGeometry> oneByOneGeometries() {
+        return Stream.concat(geometries().filter(Gemm1x1::applies), Stream.of(
+                ConvGeometry.of(3, 20, 36, 1, 19, 19, 1, 1, 0), ConvGeometry.of(2, 40, 12, 2, 17, 17, 1, 1, 0),
+                ConvGeometry.of(1, 7, 50, 1, 30, 30, 1, 2, 0)));
+    }
+
+    /**
+     * 1x1 weight gradients by both paths, forced: the transposed GEMM ({@link Gemm1x1GradT}: padded rows and
+     * columns, both orientations, blocks across images, groups, stride 2) and the dot products.
+     */
+    @ParameterizedTest
+    @MethodSource("oneByOneGeometries")
+    void bothWeightGradientsOf1x1MatchReference(ConvGeometry g) {
+        for (String m : new String[] {"on", "off"}) {
+            Gemm1x1GradT.mode = m;
+            backwardWeightMatchesReference(g);
+        }
     }
 
     /** Each geometry again with the tile choice forced both ways, so both kernel families see every shape. */
