@@ -26,6 +26,10 @@ final class SimdConstants {
     static final FloatVector ZIP_LO = zip(0);
     /** The same for the high halves. */
     static final FloatVector ZIP_HI = zip(LANES / 2);
+    /** Lane indexes of {@code selectFrom(a, b)} that keep the even lanes of a then b. */
+    static final FloatVector EVEN = stride2(0);
+    /** The same for the odd lanes. */
+    static final FloatVector ODD = stride2(1);
 
     private static volatile float[] zeros = new float[0];
 
@@ -161,6 +165,14 @@ final class SimdConstants {
             zeros = z;
         }
         return z;
+    }
+
+    private static FloatVector stride2(int from) {
+        float[] idx = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            idx[i] = from + 2 * i;
+        }
+        return FloatVector.fromArray(F_SPECIES, idx, 0);
     }
 
     private static FloatVector zip(int from) {

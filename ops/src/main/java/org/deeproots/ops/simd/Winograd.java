@@ -50,8 +50,8 @@ final class Winograd {
     /** Floats (a cache line) added to the stride between points in the transformed buffers. */
     private static final int SKEW = 16;
     /** Lane indexes of {@code selectFrom(a, b)} that keep the even (odd) lanes of a then b. */
-    private static final FloatVector EVEN = stride2(0);
-    private static final FloatVector ODD = stride2(1);
+    private static final FloatVector EVEN = SimdConstants.EVEN;
+    private static final FloatVector ODD = SimdConstants.ODD;
     private static final FloatVector ZIP_LO = SimdConstants.ZIP_LO;
     private static final FloatVector ZIP_HI = SimdConstants.ZIP_HI;
     /** Zero bias for the GEMM tiles (the products start from zero; the bias is added after the output transform). */
@@ -574,14 +574,6 @@ final class Winograd {
         dst[off + 3 * stride] = q + h;
         dst[off + 4 * stride] = q - h;
         dst[off + 5 * stride] = x2;
-    }
-
-    private static FloatVector stride2(int from) {
-        float[] idx = new float[L];
-        for (int i = 0; i < L; i++) {
-            idx[i] = from + 2 * i;
-        }
-        return FloatVector.fromArray(S, idx, 0);
     }
 
     /** Vector lanes of tile rows cut into chunks of rowsPerChunk rows of tw tiles. */

@@ -209,6 +209,8 @@ class VectorKernelsTest {
                 new PoolGeometry(1, 3, 28, 28, 3, 1, 1, false),   // GoogLeNet's inception pools
                 new PoolGeometry(2, 2, 7, 7, 3, 1, 1, false),
                 new PoolGeometry(1, 2, 57, 57, 3, 2, 0, true),    // stride 2, ceil mode, wide rows
+                new PoolGeometry(3, 2, 32, 32, 3, 2, 0, true),    // NiN's: 16 outputs a row, several planes
+                new PoolGeometry(2, 3, 33, 34, 3, 2, 1, false),   // stride 2, padding 1, floor mode
                 new PoolGeometry(2, 3, 11, 13, 3, 3, 1, true));   // stride 3 (not batched into rows)
     }
 
