@@ -24,8 +24,8 @@ def panel_tile(name, vectors, masked, first=False, rows=R, strided=False):
            + ("; C is overwritten (the first K block), not read: the chains start from bias[biasRow + row]"
               if first else ""))
     if strided:
-        doc = (f"{rows} consecutive values of A per step, the steps {{@code aStep}} apart (A transposed in place, as "
-               f"Gemm1x1Grad makes it) x {vectors} vectors")
+        doc = (f"{rows} consecutive values of A per step, the steps {{@code aStep}} apart ({R} for a packed panel, in "
+               f"Gemm1x1's later K blocks; a transposed block's width in Gemm1x1GradT) x {vectors} vectors, added to C")
     o.append(f"    /** {doc}. */")
     o.append(f"    static void {name}({args}) {{")
     m = ", m" if masked else ""
@@ -106,8 +106,9 @@ final class GemmTiles {{
 """)
 for first in (False, True):
     z = "z" if first else ""
-    print(panel_tile("p8x3" + z, V, False, first))
-    print()
+    if first:  # later K blocks accumulate with s8x3 (step R)
+        print(panel_tile("p8x3" + z, V, False, first))
+        print()
     if first:
         # unmasked tails of 2 and 1 vectors, for Winograd (whole vectors of tiles, one K block)
         print(panel_tile("p8x2z", 2, False, True))

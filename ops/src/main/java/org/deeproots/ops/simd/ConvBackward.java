@@ -88,7 +88,7 @@ final class ConvBackward {
         }
         ConvPlan p = ConvPlan.of(g.n(), g.outC(), g.outH(), g.outW(), g.groups(), g.inC(), g.kh(), g.kw(), 1,
                 g.stride(), g.kh() - 1 - g.pad(), g.kw() - 1 - g.pad(), g.h(), g.w());
-        ConvDirect.forward(dIn, dOut, wt, null, p, false);
+        ConvDirect.forward(dIn, dOut, wt, null, p, false, false);
     }
 
     static void backwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, ConvGeometry g) {

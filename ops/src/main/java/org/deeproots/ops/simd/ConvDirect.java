@@ -53,21 +53,10 @@ final class ConvDirect {
 
     /**
      * out (n, oc, oh, ow) = conv(plan input, weight) + bias, weight in (oc, icg, kh, kw) layout starting at
-     * weight[0]; bias nullable.
+     * weight[0]; bias nullable; {@code cacheWeights} false for weights made for this call only (the backward pass's
+     * transposed weights), which are then packed into a scratch buffer. Then max(out, 0) where {@code relu}, by each
+     * item on the rows it stores.
      */
-    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p) {
-        forward(out, in, weight, bias, p, true);
-    }
-
-    /**
-     * As {@link #forward(float[], float[], float[], float[], ConvPlan)}; {@code cacheWeights} false for weights made
-     * for this call only (the backward pass's transposed weights), which are then packed into a scratch buffer.
-     */
-    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights) {
-        forward(out, in, weight, bias, p, cacheWeights, false);
-    }
-
-    /** As above, then max(out, 0) where {@code relu}, by each item on the rows it stores. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvPlan p, boolean cacheWeights,
                         boolean relu) {
         String m = mode;

@@ -45,12 +45,7 @@ final class Depthwise {
                 && g.pad() == 1 && g.w() >= L;
     }
 
-    /** out = conv(in, weight) + bias (nullable) for a geometry where {@link #applies} holds. */
-    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
-        forward(out, in, weight, bias, g, false);
-    }
-
-    /** As above, then max(out, 0) where {@code relu}, plane by plane. */
+    /** out = conv(in, weight) + bias (nullable), then max(out, 0) where {@code relu}, plane by plane. */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         float[] b = bias != null ? bias : SimdConstants.zeros(g.outC());
         int c = g.inC();

@@ -308,7 +308,7 @@ final class Gemm1x1 {
                             GemmTiles.p8x3z(ap, apBase + r * depth, b, bb + p, positions, kLen,
                                     c, cb + r * positions + p, positions, bias, biasBase + r);
                         } else {
-                            GemmTiles.p8x3(ap, apBase + r * depth + k0 * R, b, bb + p, positions, kLen,
+                            GemmTiles.s8x3(ap, apBase + r * depth + k0 * R, R, b, bb + p, positions, kLen,
                                     c, cb + r * positions + p, positions);
                         }
                     }

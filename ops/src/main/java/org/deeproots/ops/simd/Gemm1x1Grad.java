@@ -50,6 +50,10 @@ final class Gemm1x1Grad {
         }
         int positions = g.outH() * g.outW();
         float[] x = g.stride() == 1 ? in : Gemm1x1.gather(in, g); // (n, inC, oh, ow)
+        if (Gemm1x1GradT.applies(g)) {
+            Gemm1x1GradT.backwardWeight(dWeight, dOut, x, g);
+            return;
+        }
         int opg = g.outPerGroup();
         int icg = g.inPerGroup();
         int oBlocks = (opg + OB - 1) / OB;

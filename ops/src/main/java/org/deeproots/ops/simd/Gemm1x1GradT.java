@@ -43,7 +43,7 @@ final class Gemm1x1GradT {
     }
 
     /**
-     * True where {@link VectorConv} takes this path for a 1x1 layer's weight gradient: in auto mode from 2 images
+     * True where {@link Gemm1x1Grad} takes this path for a 1x1 layer's weight gradient: in auto mode from 2 images
      * on. Measured against {@link Gemm1x1Grad} in one JVM, alternating (512 bits, 2 threads), time ratios: NiN's
      * layers at batch 64 0.59-0.67 (192 -> 160 at 28x28: 23.0 -> 13.7 ms), ResNet-50's at batch 10 0.75-0.85,
      * 1024 -> 256 at 14x14 with 2 and 4 images 0.75 and 0.88; at batch 1 0.68-0.91 on three layers but 1.08 and
@@ -55,13 +55,12 @@ final class Gemm1x1GradT {
         return "on".equals(m) || "auto".equals(m) && g.n() >= 2;
     }
 
-    /** dWeight (outC, icg) = the weight gradient; dBias (nullable) = the sum of dOut over images and positions. */
-    static void backwardWeight(float[] dWeight, float[] dBias, float[] dOut, float[] in, ConvGeometry g) {
-        if (dBias != null) {
-            ConvBackward.biasGrad(dBias, dOut, g);
-        }
+    /**
+     * dWeight (outC, icg) = the weight gradient, x the input at the output positions (n, inC, oh, ow), as
+     * {@link Gemm1x1Grad#backwardWeight} has it (which also does the bias gradient).
+     */
+    static void backwardWeight(float[] dWeight, float[] dOut, float[] x, ConvGeometry g) {
         int positions = g.outH() * g.outW();
-        float[] x = g.stride() == 1 ? in : Gemm1x1.gather(in, g); // (n, inC, oh, ow)
         int n = g.n();
         int groups = g.groups();
         int opg = g.outPerGroup();

@@ -29,97 +29,6 @@ final class GemmTiles {
     private GemmTiles() {
     }
 
-    /** 8 rows of a packed panel x 3 vectors of positions. */
-    static void p8x3(float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow) {
-        FloatVector c00 = FloatVector.fromArray(S, c, ci + 0 * cRow + 0 * L);
-        FloatVector c01 = FloatVector.fromArray(S, c, ci + 0 * cRow + 1 * L);
-        FloatVector c02 = FloatVector.fromArray(S, c, ci + 0 * cRow + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, ci + 1 * cRow + 0 * L);
-        FloatVector c11 = FloatVector.fromArray(S, c, ci + 1 * cRow + 1 * L);
-        FloatVector c12 = FloatVector.fromArray(S, c, ci + 1 * cRow + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * cRow + 0 * L);
-        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * cRow + 1 * L);
-        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * cRow + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * cRow + 0 * L);
-        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * cRow + 1 * L);
-        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * cRow + 2 * L);
-        FloatVector c40 = FloatVector.fromArray(S, c, ci + 4 * cRow + 0 * L);
-        FloatVector c41 = FloatVector.fromArray(S, c, ci + 4 * cRow + 1 * L);
-        FloatVector c42 = FloatVector.fromArray(S, c, ci + 4 * cRow + 2 * L);
-        FloatVector c50 = FloatVector.fromArray(S, c, ci + 5 * cRow + 0 * L);
-        FloatVector c51 = FloatVector.fromArray(S, c, ci + 5 * cRow + 1 * L);
-        FloatVector c52 = FloatVector.fromArray(S, c, ci + 5 * cRow + 2 * L);
-        FloatVector c60 = FloatVector.fromArray(S, c, ci + 6 * cRow + 0 * L);
-        FloatVector c61 = FloatVector.fromArray(S, c, ci + 6 * cRow + 1 * L);
-        FloatVector c62 = FloatVector.fromArray(S, c, ci + 6 * cRow + 2 * L);
-        FloatVector c70 = FloatVector.fromArray(S, c, ci + 7 * cRow + 0 * L);
-        FloatVector c71 = FloatVector.fromArray(S, c, ci + 7 * cRow + 1 * L);
-        FloatVector c72 = FloatVector.fromArray(S, c, ci + 7 * cRow + 2 * L);
-        for (int k = 0; k < kLen; k++) {
-            FloatVector x0 = FloatVector.fromArray(S, b, bi + 0 * L);
-            FloatVector x1 = FloatVector.fromArray(S, b, bi + 1 * L);
-            FloatVector x2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector w0 = FloatVector.broadcast(S, ap[ai + 0]);
-            c00 = x0.fma(w0, c00);
-            c01 = x1.fma(w0, c01);
-            c02 = x2.fma(w0, c02);
-            FloatVector w1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x0.fma(w1, c10);
-            c11 = x1.fma(w1, c11);
-            c12 = x2.fma(w1, c12);
-            FloatVector w2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x0.fma(w2, c20);
-            c21 = x1.fma(w2, c21);
-            c22 = x2.fma(w2, c22);
-            FloatVector w3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x0.fma(w3, c30);
-            c31 = x1.fma(w3, c31);
-            c32 = x2.fma(w3, c32);
-            FloatVector w4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x0.fma(w4, c40);
-            c41 = x1.fma(w4, c41);
-            c42 = x2.fma(w4, c42);
-            FloatVector w5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x0.fma(w5, c50);
-            c51 = x1.fma(w5, c51);
-            c52 = x2.fma(w5, c52);
-            FloatVector w6 = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x0.fma(w6, c60);
-            c61 = x1.fma(w6, c61);
-            c62 = x2.fma(w6, c62);
-            FloatVector w7 = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x0.fma(w7, c70);
-            c71 = x1.fma(w7, c71);
-            c72 = x2.fma(w7, c72);
-            ai += 8;
-            bi += bRow;
-        }
-        c00.intoArray(c, ci + 0 * cRow + 0 * L);
-        c01.intoArray(c, ci + 0 * cRow + 1 * L);
-        c02.intoArray(c, ci + 0 * cRow + 2 * L);
-        c10.intoArray(c, ci + 1 * cRow + 0 * L);
-        c11.intoArray(c, ci + 1 * cRow + 1 * L);
-        c12.intoArray(c, ci + 1 * cRow + 2 * L);
-        c20.intoArray(c, ci + 2 * cRow + 0 * L);
-        c21.intoArray(c, ci + 2 * cRow + 1 * L);
-        c22.intoArray(c, ci + 2 * cRow + 2 * L);
-        c30.intoArray(c, ci + 3 * cRow + 0 * L);
-        c31.intoArray(c, ci + 3 * cRow + 1 * L);
-        c32.intoArray(c, ci + 3 * cRow + 2 * L);
-        c40.intoArray(c, ci + 4 * cRow + 0 * L);
-        c41.intoArray(c, ci + 4 * cRow + 1 * L);
-        c42.intoArray(c, ci + 4 * cRow + 2 * L);
-        c50.intoArray(c, ci + 5 * cRow + 0 * L);
-        c51.intoArray(c, ci + 5 * cRow + 1 * L);
-        c52.intoArray(c, ci + 5 * cRow + 2 * L);
-        c60.intoArray(c, ci + 6 * cRow + 0 * L);
-        c61.intoArray(c, ci + 6 * cRow + 1 * L);
-        c62.intoArray(c, ci + 6 * cRow + 2 * L);
-        c70.intoArray(c, ci + 7 * cRow + 0 * L);
-        c71.intoArray(c, ci + 7 * cRow + 1 * L);
-        c72.intoArray(c, ci + 7 * cRow + 2 * L);
-    }
-
     /** 4 rows of a packed panel (4 consecutive rows of a panel, ap at the first of them) x 1 vector of positions, the first {@code valid} lanes. */
     static void p4x1m(float[] ap, int ai, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow, int valid) {
         VectorMask<Float> m = S.indexInRange(0, valid);
@@ -164,7 +73,7 @@ final class GemmTiles {
         c2.intoArray(c, ci + 2 * L);
     }
 
-    /** 8 consecutive values of A per step, the steps {@code aStep} apart (A transposed in place, as Gemm1x1Grad makes it) x 3 vectors. */
+    /** 8 consecutive values of A per step, the steps {@code aStep} apart (8 for a packed panel, in Gemm1x1's later K blocks; a transposed block's width in Gemm1x1GradT) x 3 vectors, added to C. */
     static void s8x3(float[] ap, int ai, int aStep, float[] b, int bi, int bRow, int kLen, float[] c, int ci, int cRow) {
         FloatVector c00 = FloatVector.fromArray(S, c, ci + 0 * cRow + 0 * L);
         FloatVector c01 = FloatVector.fromArray(S, c, ci + 0 * cRow + 1 * L);

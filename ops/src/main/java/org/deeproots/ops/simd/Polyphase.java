@@ -33,12 +33,10 @@ final class Polyphase {
                 && g.kw() >= 3;
     }
 
-    /** out (n, outC, oh, ow) = conv(in (n, inC, h, w), weight (outC, inC, kh, kw), stride 2) + bias (nullable). */
-    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
-        forward(out, in, weight, bias, g, false);
-    }
-
-    /** As above, then max(out, 0) where {@code relu}. */
+    /**
+     * out (n, outC, oh, ow) = conv(in (n, inC, h, w), weight (outC, inC, kh, kw), stride 2) + bias (nullable), then
+     * max(out, 0) where {@code relu}.
+     */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         int n = g.n();
         int c = g.inC();

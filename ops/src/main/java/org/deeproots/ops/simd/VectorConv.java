@@ -24,7 +24,8 @@ import org.deeproots.ops.spi.LinearGeometry;
  * convolution of the four sample phases of the input ({@link Polyphase}), which needs no im2col band.
  *
  * <p>Exceptions: 1x1 convolutions without padding (forward and backward input, any stride and group count) run
- * as a plain GEMM in {@link Gemm1x1}, and their weight gradient as dot products in {@link Gemm1x1Grad}; 3x3
+ * as a plain GEMM in {@link Gemm1x1}, and their weight gradient in {@link Gemm1x1Grad} (dot products along
+ * positions, or from 2 images on a GEMM over positions, {@link Gemm1x1GradT}); 3x3
  * stride-1 convolutions with wide enough groups (forward and backward input) by Winograd's F(4x4, 3x3) in
  * {@link Winograd}, or F(2x2, 3x3) in {@link Winograd2x2} (forward) where a call has too few 4x4 tiles for it;
  * depthwise 3x3 stride-1 forward passes plane by plane in place ({@link Depthwise}).
@@ -85,11 +86,7 @@ final class VectorConv {
         check("dOut", dOut, g.outputSize());
         check("in", in, g.inputSize());
         if (Gemm1x1.enabled && Gemm1x1.applies(g)) {
-            if (Gemm1x1GradT.applies(g)) {
-                Gemm1x1GradT.backwardWeight(dWeight, dBias, dOut, in, g);
-            } else {
-                Gemm1x1Grad.backwardWeight(dWeight, dBias, dOut, in, g);
-            }
+            Gemm1x1Grad.backwardWeight(dWeight, dBias, dOut, in, g);
             return;
         }
         ConvBackward.backwardWeight(dWeight, dBias, dOut, in, g);

@@ -772,16 +772,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void reluForward(float[] out, float[] in, int size) {
         checkElementwise(size, "out", out, "in", in, null, null);
-        chunks(size, (from, to) -> {
-            int i = from;
-            // vector body: lanewise MAX follows Math.max, so NaN propagates
-            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector.fromArray(S, in, i).max(0f).intoArray(out, i);
-            }
-            for (; i < to; i++) {
-                out[i] = Math.max(in[i], 0f);
-            }
-        });
+        Relu.parallel(out, in, size); // lanewise MAX follows Math.max, so NaN propagates
     }
 
     @Override

@@ -69,12 +69,10 @@ final class Winograd2x2 {
                 && !Winograd.applies(g);
     }
 
-    /** out (n, outC, outH, outW) = conv(in, weight) + bias where the shape conditions of {@link #applies} hold. */
-    static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g) {
-        forward(out, in, weight, bias, g, false);
-    }
-
-    /** As above, then max(out, 0) where {@code relu}, channel by channel. */
+    /**
+     * out (n, outC, outH, outW) = conv(in, weight) + bias where the shape conditions of {@link #applies} hold, then
+     * max(out, 0) where {@code relu}, channel by channel.
+     */
     static void forward(float[] out, float[] in, float[] weight, float[] bias, ConvGeometry g, boolean relu) {
         int groups = g.groups();
         int icg = g.inPerGroup();
